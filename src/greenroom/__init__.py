@@ -1,0 +1,3 @@
+"""Greenroom: interview practice and screening."""
+
+__version__ = "0.1.0"

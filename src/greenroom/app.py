@@ -1,0 +1,69 @@
+"""create_app(settings) -> FastAPI: wires routers, middleware and the app context."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from greenroom import __version__
+from greenroom.accounts import admin_pages, settings_pages
+from greenroom.accounts import api as accounts_api
+from greenroom.accounts import pages as accounts_pages
+from greenroom.config import Settings
+from greenroom.db import make_engine, make_session_factory
+from greenroom.observability import Metrics
+from greenroom.security import Keyring
+from greenroom.web import ops
+from greenroom.web import pages as web_pages
+from greenroom.web.context import AppContext
+from greenroom.web.errors import install_error_handlers
+from greenroom.web.middleware import RequestMiddleware
+from greenroom.web.templating import make_templates
+
+# Every router of the app, in the order they are matched.
+ROUTERS = (
+    ops.router,
+    web_pages.router,
+    accounts_pages.router,
+    settings_pages.router,
+    admin_pages.router,
+    accounts_api.router,
+)
+STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
+
+API_DESCRIPTION = """Everything the Greenroom web app does, as JSON.
+
+Authenticate with a personal access token (Settings → API tokens):
+`Authorization: Bearer grt_...`. A browser session works too; then requests that change
+state must send the page's CSRF token in the `X-CSRF-Token` header."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url)
+    metrics = Metrics()
+    app = FastAPI(
+        title="Greenroom API",
+        version=__version__,
+        description=API_DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.greenroom = AppContext(
+        settings=settings,
+        engine=engine,
+        sessions=make_session_factory(engine),
+        keys=Keyring(settings.secret),
+        templates=make_templates(),
+        metrics=metrics,
+    )
+    app.add_middleware(RequestMiddleware, metrics=metrics, secure_cookies=settings.production)
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

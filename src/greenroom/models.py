@@ -1,0 +1,7 @@
+"""Imports every feature's tables so Base.metadata knows them all (for migrations and tests)."""
+
+from __future__ import annotations
+
+
+def import_all_models() -> None:
+    import greenroom.accounts.models  # noqa: F401

@@ -1,0 +1,23 @@
+"""What every request can reach: settings, the database, keys and templates of one app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from greenroom.config import Settings
+from greenroom.observability import Metrics
+from greenroom.security import Keyring
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    keys: Keyring
+    templates: Jinja2Templates
+    metrics: Metrics

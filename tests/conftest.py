@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from greenroom.app import create_app
 from greenroom.config import Settings
 from greenroom.db import Base, make_engine, make_session_factory
+from greenroom.interviews.engine import InterviewEngine
+from greenroom.interviews.runtime import default_engine
 from greenroom.models import import_all_models
 from greenroom.security import Keyring
 
@@ -86,6 +88,12 @@ def db(settings: Settings, schema: None) -> Iterator[Session]:
     yield session
     session.close()
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def interview_engine() -> InterviewEngine:
+    """The process's engine: the bank and the real embedding model, loaded once per worker."""
+    return default_engine()
 
 
 @pytest.fixture

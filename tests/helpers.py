@@ -55,3 +55,9 @@ def login(client: TestClient, email: str, password: str = PASSWORD) -> Response:
 
 def logout(client: TestClient) -> Response:
     return post_form(client, "/dashboard", "/logout", {})
+
+
+def new_token(client: TestClient, name: str = "script") -> str:
+    """Creates a personal access token on the tokens page and returns its secret."""
+    page = post_form(client, "/settings/tokens", "/settings/tokens", {"name": name}).text
+    return page.split('id="new-token">')[1].split("<")[0]

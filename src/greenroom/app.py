@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -13,7 +15,12 @@ from greenroom.accounts import api as accounts_api
 from greenroom.accounts import pages as accounts_pages
 from greenroom.config import Settings
 from greenroom.db import make_engine, make_session_factory
+from greenroom.interviews import api as interviews_api
+from greenroom.interviews import pages as interviews_pages
+from greenroom.interviews.engine import InterviewEngine
+from greenroom.interviews.runtime import default_engine
 from greenroom.observability import Metrics
+from greenroom.providers.embeddings.local import LocalEmbedder
 from greenroom.security import Keyring
 from greenroom.web import ops
 from greenroom.web import pages as web_pages
@@ -29,7 +36,9 @@ ROUTERS = (
     accounts_pages.router,
     settings_pages.router,
     admin_pages.router,
+    interviews_pages.router,
     accounts_api.router,
+    interviews_api.router,
 )
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 
@@ -40,7 +49,19 @@ Authenticate with a personal access token (Settings → API tokens):
 state must send the page's CSRF token in the `X-CSRF-Token` header."""
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # The embedding model takes seconds to import: load it in the background at start-up,
+    # so the first answer does not wait for it.
+    embedder = app.state.greenroom.interviews.matcher.embedder
+    if isinstance(embedder, LocalEmbedder):
+        embedder.warm_up()
+    yield
+
+
+def create_app(
+    settings: Settings | None = None, *, interviews: InterviewEngine | None = None
+) -> FastAPI:
     settings = settings or Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url)
@@ -52,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=lifespan,
     )
     app.state.greenroom = AppContext(
         settings=settings,
@@ -60,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         keys=Keyring(settings.secret),
         templates=make_templates(),
         metrics=metrics,
+        interviews=interviews or default_engine(),
     )
     app.add_middleware(RequestMiddleware, metrics=metrics, secure_cookies=settings.production)
     install_error_handlers(app)

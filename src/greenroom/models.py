@@ -4,4 +4,5 @@ from __future__ import annotations
 
 
 def import_all_models() -> None:
-    import greenroom.accounts.models  # noqa: F401
+    import greenroom.accounts.models
+    import greenroom.interviews.models  # noqa: F401

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.helpers import csrf_of, post_form, signup
+from tests.helpers import csrf_of, new_token, signup
 
-
-def _token(client: TestClient, name: str = "script") -> str:
-    page = post_form(client, "/settings/tokens", "/settings/tokens", {"name": name}).text
-    return page.split('id="new-token">')[1].split("<")[0]
+_token = new_token
 
 
 def test_api_needs_authentication(client: TestClient) -> None:

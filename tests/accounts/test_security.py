@@ -16,7 +16,7 @@ from greenroom.accounts.models import Role, User, UserSession
 from greenroom.app import ROUTERS
 from greenroom.config import Settings
 from greenroom.db import make_engine, make_session_factory, utcnow
-from tests.helpers import PASSWORD, csrf_of, login, logout, post_form, signup
+from tests.helpers import PASSWORD, csrf_of, login, logout, new_token, post_form, signup
 
 
 def _form_routes() -> list[str]:
@@ -167,8 +167,7 @@ def test_session_past_its_absolute_lifetime_is_refused(
 
 def test_users_cannot_see_each_others_activity_or_tokens(app: FastAPI, client: TestClient) -> None:
     signup(client, "alice@example.com", name="Alice")
-    created = post_form(client, "/settings/tokens", "/settings/tokens", {"name": "alice-script"})
-    alice_secret = created.text.split('id="new-token">')[1].split("<")[0]
+    alice_secret = new_token(client, "alice-script")
     alice_tokens = client.get(
         "/api/v1/me/tokens", headers={"Authorization": f"Bearer {alice_secret}"}
     ).json()
@@ -177,11 +176,7 @@ def test_users_cannot_see_each_others_activity_or_tokens(app: FastAPI, client: T
         signup(bob, "bob@example.com", name="Bob")
         assert "alice-script" not in bob.get("/settings/tokens").text
         assert "alice" not in bob.get("/settings/activity").text.lower()
-        bob_secret = (
-            post_form(bob, "/settings/tokens", "/settings/tokens", {"name": "b"})
-            .text.split('id="new-token">')[1]
-            .split("<")[0]
-        )
+        bob_secret = new_token(bob, "b")
         auth = {"Authorization": f"Bearer {bob_secret}"}
         assert all(
             t["name"] != "alice-script" for t in bob.get("/api/v1/me/tokens", headers=auth).json()

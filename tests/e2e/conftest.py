@@ -9,7 +9,6 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -30,10 +29,47 @@ CHROMIUM_FLAGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-@dataclass(frozen=True)
 class LiveServer:
-    url: str
-    log_path: Path
+    """`greenroom serve` exactly as `make run` starts it, on a temporary database."""
+
+    def __init__(self, database_url: str, data_dir: Path, log_path: Path) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.database_url = database_url
+        self.log_path = log_path
+        self.env = {
+            **os.environ,
+            "GREENROOM_DATA_DIR": str(data_dir),
+            "GREENROOM_DATABASE_URL": database_url,
+            "GREENROOM_SECRET_KEY": TEST_SECRET,
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with self.log_path.open("a") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "greenroom.cli", "serve", "--port", str(self.port)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=self.env,
+            )
+        _wait_until_up(self.url, self.process, self.log_path)
+
+    def kill(self) -> None:
+        """Stops the server the hard way, as a crash or a power cut would."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+            self.process = None
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -47,36 +83,16 @@ def _free_port() -> int:
 
 @pytest.fixture
 def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
-    """`greenroom serve` exactly as `make run` starts it, on a temporary database."""
-    port = _free_port()
-    log_path = tmp_path / "server.log"
-    env = {
-        **os.environ,
-        "GREENROOM_DATA_DIR": str(tmp_path / "data"),
-        "GREENROOM_DATABASE_URL": database_url,
-        "GREENROOM_SECRET_KEY": TEST_SECRET,
-    }
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "greenroom.cli", "serve", "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    url = f"http://127.0.0.1:{port}"
+    server = LiveServer(database_url, tmp_path / "data", tmp_path / "server.log")
+    server.start()
     try:
-        _wait_until_up(url, process, log_path)
-        yield LiveServer(url=url, log_path=log_path)
+        yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        server.stop()
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited:\n{log_path.read_text()}")

@@ -17,7 +17,7 @@ from pydantic import SecretStr
 from greenroom.app import create_app
 from greenroom.config import Settings
 from greenroom.observability import JsonFormatter
-from tests.helpers import PASSWORD, login, logout, post_form, signup
+from tests.helpers import PASSWORD, login, logout, new_token, post_form, signup
 
 
 def test_health_and_readiness(client: TestClient) -> None:
@@ -78,8 +78,7 @@ def test_logs_are_json_with_request_ids_and_never_contain_secrets(
     code = pyotp.TOTP(secret).now()
     done = post_form(client, "/settings/security/totp", "/settings/security/totp", {"code": code})
     recovery = [c.split("</code>")[0] for c in done.text.split("<li><code>")[1:]]
-    token_page = post_form(client, "/settings/tokens", "/settings/tokens", {"name": "t"}).text
-    api_token = token_page.split('id="new-token">')[1].split("<")[0]
+    api_token = new_token(client, "t")
     client.get("/api/v1/me", headers={"Authorization": f"Bearer {api_token}"})
     logout(client)
     login(client, "logs@example.com")

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from greenroom.config import Settings
+from greenroom.interviews.engine import InterviewEngine
 from greenroom.observability import Metrics
 from greenroom.security import Keyring
 
@@ -21,3 +22,4 @@ class AppContext:
     keys: Keyring
     templates: Jinja2Templates
     metrics: Metrics
+    interviews: InterviewEngine

@@ -6,6 +6,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from greenroom.accounts.deps import CurrentViewer, OptionalViewer
+from greenroom.interviews import service as interview_service
+from greenroom.web.deps import SessionDep
 from greenroom.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -19,18 +21,10 @@ def home(request: Request, viewer: OptionalViewer) -> Response:
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
-def dashboard(request: Request, viewer: CurrentViewer) -> Response:
-    return render(request, "dashboard.html")
-
-
-@router.get("/practice", response_class=HTMLResponse)
-def practice(request: Request, viewer: CurrentViewer) -> Response:
-    return render(request, "practice.html")
-
-
-@router.get("/history", response_class=HTMLResponse)
-def history(request: Request, viewer: CurrentViewer) -> Response:
-    return render(request, "history.html")
+def dashboard(request: Request, viewer: CurrentViewer, db: SessionDep) -> Response:
+    recent = interview_service.recent(db, viewer.user.id, limit=5)
+    unfinished = interview_service.unfinished(db, viewer.user.id)
+    return render(request, "dashboard.html", {"recent": recent, "unfinished": unfinished})
 
 
 @router.get("/api/docs", response_class=HTMLResponse)

@@ -17,7 +17,7 @@ help:
 
 run: install
 	@echo "==> [4/4] Starting Greenroom (data in ./var)"
-	@$(BIN)/greenroom serve
+	@GREENROOM_LOG_JSON=$${GREENROOM_LOG_JSON:-false} $(BIN)/greenroom serve
 
 install: $(VENV)/.installed-run assets
 	@true

@@ -104,6 +104,7 @@ def main() -> None:
     in_use = agreement(pairs, COVERED_AT, PARTIAL_AT)
     best = search(pairs)
     held_out = cross_validated(pairs)
+    auc = float(np.mean([c > m for c in by_label["covered"] for m in by_label["missed"]]))
     print(f"{len(pairs)} labelled key points ({dict(Counter(lab for _, lab in pairs))})")
     print(f"{'label':<10} {'median sim':>10} {'p10':>6} {'p90':>6}")
     for label, values in by_label.items():
@@ -111,6 +112,7 @@ def main() -> None:
             f"{label:<10} {np.median(values):>10.3f} {np.percentile(values, 10):>6.3f} "
             f"{np.percentile(values, 90):>6.3f}"
         )
+    print(f"covered vs missed AUC: {auc:.3f}")
     print(f"{'thresholds':<22} {'covered_at':>10} {'partial_at':>10} {'exact':>7} {'severe':>7}")
     for name, row in (("in use", in_use), ("best on this set", best)):
         print(

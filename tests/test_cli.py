@@ -103,3 +103,24 @@ def test_production_without_a_secret_refuses_to_start(tmp_path: Path) -> None:
     result = _run(["serve", "--port", "1"], env)
     assert result.returncode == 2
     assert "GREENROOM_SECRET_KEY must be set in production" in result.stderr
+
+
+def test_bank_commands(tmp_path: Path) -> None:
+    env = {"GREENROOM_DATA_DIR": str(tmp_path)}
+    valid = _run(["bank", "validate"], env)
+    assert valid.returncode == 0
+    assert "valid: 512 questions in 22 files" in valid.stdout
+    stats = json.loads(_run(["bank", "stats", "--json"], env).stdout)
+    assert stats["questions"] >= 500
+    assert stats["roles"] == 20
+    assert stats["per_role"]["backend"]["by_difficulty"]["hard"] > 0
+    out = tmp_path / "qa.json"
+    exported = _run(["bank", "export", "--role", "qa", "--out", str(out)], env)
+    assert exported.returncode == 0
+    questions = json.loads(out.read_text())["questions"]
+    assert questions and all("qa" in q["roles"] for q in questions)
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "x.yaml").write_text("questions: [{id: X}]")
+    invalid = _run(["bank", "validate", "--dir", str(tmp_path / "broken")], env)
+    assert invalid.returncode == 1
+    assert "invalid: x.yaml" in invalid.stderr

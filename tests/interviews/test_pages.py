@@ -94,7 +94,7 @@ def test_invalid_setup_is_shown_with_what_was_typed(client: TestClient) -> None:
 
 
 def _current_question(html: str) -> str:
-    blocks = re.findall(r'turn-question".*?<p class="turn-text">(.*?)</p>', html, re.S)
+    blocks: list[str] = re.findall(r'turn-question".*?<p class="turn-text">(.*?)</p>', html, re.S)
     return blocks[-1]
 
 

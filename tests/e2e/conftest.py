@@ -54,6 +54,7 @@ class LiveServer:
                 env=self.env,
             )
         _wait_until_up(self.url, self.process, self.log_path)
+        _wait_until_up(self.url, self.process, self.log_path, path="/readyz")
 
     def kill(self) -> None:
         """Stops the server the hard way, as a crash or a power cut would."""
@@ -91,13 +92,15 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
         server.stop()
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + 60
+def _wait_until_up(
+    url: str, process: subprocess.Popen[bytes], log_path: Path, path: str = "/healthz"
+) -> None:
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited:\n{log_path.read_text()}")
         try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1):  # noqa: S310 (http only)
+            with urllib.request.urlopen(f"{url}{path}", timeout=2):  # noqa: S310 (http only)
                 return
         except OSError:
             time.sleep(0.1)
@@ -122,7 +125,7 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
     ctx = browser.new_context(viewport={"width": 1200, "height": 900})
-    ctx.set_default_timeout(10_000)
+    ctx.set_default_timeout(20_000)
     yield ctx
     ctx.close()
 

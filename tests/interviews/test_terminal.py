@@ -87,7 +87,9 @@ def test_practice_with_piped_answers_is_stored_for_the_web_app(
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Interviewer: Hello Terry. This is a Backend engineer interview with 2 questions" in out
+    greeting = out.split("Interviewer: ", 1)[1].split("\n", 1)[0]
+    assert "Terry" in greeting
+    assert "2 questions" in greeting
     assert "Interviewer (question 1 of 2):" in out and "Interviewer (question 2 of 2):" in out
     assert "> (end your answer with an empty line)" in out
     assert "Interview saved. Read it at http://127.0.0.1:8000/interviews/1" in out

@@ -24,14 +24,22 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 def readyz(request: Request) -> Response:
-    """The process can serve: its database answers."""
+    """The process can serve: its database answers and its models are loaded."""
+    context = app_context(request)
+    checks = {"database": "ok", "models": "ok"}
     try:
-        with app_context(request).engine.connect() as connection:
+        with context.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception as error:  # any driver error means "not ready"
         log.warning("database not ready: %s", type(error).__name__)
-        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
-    return JSONResponse({"status": "ok", "database": "ok"})
+        checks["database"] = "unreachable"
+    embedder = context.interviews.matcher.embedder
+    if not getattr(embedder, "loaded", True):
+        checks["models"] = "loading"
+    ready = all(value == "ok" for value in checks.values())
+    return JSONResponse(
+        {"status": "ok" if ready else "unavailable", **checks}, status_code=200 if ready else 503
+    )
 
 
 @router.get("/metrics")

@@ -13,6 +13,7 @@ from greenroom import __version__
 from greenroom.accounts import admin_pages, settings_pages
 from greenroom.accounts import api as accounts_api
 from greenroom.accounts import pages as accounts_pages
+from greenroom.assessment import api as assessment_api
 from greenroom.config import Settings
 from greenroom.db import make_engine, make_session_factory
 from greenroom.interviews import api as interviews_api
@@ -39,6 +40,7 @@ ROUTERS = (
     interviews_pages.router,
     accounts_api.router,
     interviews_api.router,
+    assessment_api.router,
 )
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 

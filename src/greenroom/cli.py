@@ -283,6 +283,46 @@ def practice(
         write(f"\nContinue with: greenroom practice --resume {interview.id}  (or at {url})\n")
 
 
+@app.command()
+def score(
+    source: Annotated[
+        Path,
+        typer.Argument(help="JSON lines: question, answer, and optionally key_points, type, role."),
+    ],
+    out: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
+) -> None:
+    """Score answers from a JSON-lines file; one JSON line out per line in."""
+    from pydantic import ValidationError
+
+    from greenroom.assessment.batch import AssessRequest, assess_request, default_scorer
+    from greenroom.questions.bank import load_bank
+
+    if not source.is_file():
+        typer.secho(f"No such file: {source}", fg="red", err=True)
+        raise typer.Exit(2)
+    scorer, bank = default_scorer(), load_bank()
+    results = []
+    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            request = AssessRequest.model_validate_json(line)
+        except ValidationError as error:
+            problem = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'line'}: {e['msg']}"
+                for e in error.errors(include_input=False)
+            )
+            results.append(json.dumps({"line": number, "error": problem}))
+            continue
+        results.append(json.dumps({"line": number, **assess_request(request, scorer, bank)}))
+    text = "\n".join(results) + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {len(results)} results to {out}", err=True)
+
+
 def main() -> None:
     app()
 

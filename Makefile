@@ -49,6 +49,7 @@ $(VENDOR)/.installed: package.json package-lock.json
 	@npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@mkdir -p $(VENDOR)/swagger-ui
 	@cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	@cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/chart.umd.min.js
 	@cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/swagger-ui/
 	@touch $@
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,11 +14,16 @@ from pydantic import SecretStr
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
+from greenroom.accounts.activity import Client
+from greenroom.accounts.models import User
+from greenroom.accounts.service import signup
 from greenroom.app import create_app
 from greenroom.config import Settings
 from greenroom.db import Base, make_engine, make_session_factory
 from greenroom.interviews.engine import InterviewEngine
+from greenroom.interviews.models import Interview
 from greenroom.interviews.runtime import default_engine
+from greenroom.interviews.schemas import Setup
 from greenroom.models import import_all_models
 from greenroom.security import Keyring
 
@@ -99,3 +104,41 @@ def interview_engine() -> InterviewEngine:
 @pytest.fixture
 def keys(settings: Settings) -> Keyring:
     return Keyring(settings.secret)
+
+
+StartInterview = Callable[..., Interview]
+
+
+@pytest.fixture
+def user(db: Session, settings: Settings) -> User:
+    account = signup(
+        db,
+        settings,
+        email="cand@example.com",
+        display_name="Cand",
+        password="a long enough passphrase",
+        client=Client(ip="192.0.2.9"),
+    )
+    db.commit()
+    return account
+
+
+@pytest.fixture
+def start_interview(db: Session, user: User, interview_engine: InterviewEngine) -> StartInterview:
+    """Starts an interview on the given bank questions (or a planned one), persona as asked."""
+
+    def start(*question_ids: str, persona: str = "neutral", **setup: object) -> Interview:
+        values: dict[str, object] = {
+            "role": "backend",
+            "persona": persona,
+            "question_count": max(1, len(question_ids)),
+            **setup,
+        }
+        interview = interview_engine.create(db, user.id, Setup.model_validate(values), seed=7)
+        if question_ids:
+            interview.plan = list(question_ids)
+        interview_engine.start(db, interview, user.display_name)
+        db.commit()
+        return interview
+
+    return start

@@ -14,12 +14,16 @@ from greenroom.accounts import admin_pages, settings_pages
 from greenroom.accounts import api as accounts_api
 from greenroom.accounts import pages as accounts_pages
 from greenroom.assessment import api as assessment_api
+from greenroom.assessment import pages as assessment_pages
+from greenroom.assessment.batch import scorer_for
+from greenroom.assessment.service import ReportBuilder
 from greenroom.config import Settings
 from greenroom.db import make_engine, make_session_factory
 from greenroom.interviews import api as interviews_api
 from greenroom.interviews import pages as interviews_pages
 from greenroom.interviews.engine import InterviewEngine
 from greenroom.interviews.runtime import default_engine
+from greenroom.jobs import JobRunner
 from greenroom.observability import Metrics
 from greenroom.providers.embeddings.local import LocalEmbedder
 from greenroom.security import Keyring
@@ -38,6 +42,7 @@ ROUTERS = (
     settings_pages.router,
     admin_pages.router,
     interviews_pages.router,
+    assessment_pages.router,
     accounts_api.router,
     interviews_api.router,
     assessment_api.router,
@@ -55,10 +60,13 @@ state must send the page's CSRF token in the `X-CSRF-Token` header."""
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # The embedding model takes seconds to import: load it in the background at start-up,
     # so the first answer does not wait for it.
-    embedder = app.state.greenroom.interviews.matcher.embedder
+    context: AppContext = app.state.greenroom
+    embedder = context.interviews.matcher.embedder
     if isinstance(embedder, LocalEmbedder):
         embedder.warm_up()
+    context.reports.resume_unfinished()
     yield
+    context.reports.jobs.shutdown()
 
 
 def create_app(
@@ -77,14 +85,18 @@ def create_app(
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
     )
+    interviews = interviews or default_engine()
+    sessions = make_session_factory(engine)
+    reports = ReportBuilder(sessions, JobRunner(workers=1), interviews.bank, scorer_for(interviews))
     app.state.greenroom = AppContext(
         settings=settings,
         engine=engine,
-        sessions=make_session_factory(engine),
+        sessions=sessions,
         keys=Keyring(settings.secret),
         templates=make_templates(),
         metrics=metrics,
-        interviews=interviews or default_engine(),
+        interviews=interviews,
+        reports=reports,
     )
     app.add_middleware(RequestMiddleware, metrics=metrics, secure_cookies=settings.production)
     install_error_handlers(app)

@@ -5,4 +5,5 @@ from __future__ import annotations
 
 def import_all_models() -> None:
     import greenroom.accounts.models
+    import greenroom.assessment.models
     import greenroom.interviews.models  # noqa: F401

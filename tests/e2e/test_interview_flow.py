@@ -78,6 +78,12 @@ def test_three_question_text_interview_with_a_follow_up(
             _send(page, answer)
     expect(page.get_by_role("heading", name="Interview complete")).to_be_visible()
     expect(page.locator("#summary tbody tr")).to_have_count(3)
+    page.get_by_role("link", name="See your report").click()
+    expect(page.locator("#overall-score")).to_contain_text("/100", timeout=60_000)
+    expect(page.locator("#categories")).to_contain_text("Technical knowledge")
+    expect(page.locator(".question-report")).to_have_count(3)
+    expect(page.locator(".kp-missed").first).to_contain_text("missed")
+    assert page.evaluate("document.getElementById('radar-chart').width") > 0
     page.get_by_role("link", name="History").click()
     expect(page.locator("#history")).to_contain_text("completed")
 

@@ -13,7 +13,7 @@ from greenroom.interviews.engine import InterviewEngine, InterviewError
 from greenroom.interviews.models import Interview, Status, Turn, TurnKind
 from greenroom.interviews.schemas import MAX_ANSWER_CHARS
 from greenroom.questions.bank import load_bank
-from tests.interviews.conftest import StartInterview
+from tests.conftest import StartInterview
 
 TECH = "backend-n-plus-one-queries"
 TECH_2 = "backend-http-status-codes"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
 from greenroom.accounts.deps import ApiViewer
 from greenroom.assessment.batch import AssessRequest, assess_request, default_scorer
+from greenroom.interviews import service as interviews
 from greenroom.questions.bank import load_bank
+from greenroom.web.deps import SessionDep, app_context
 
 router = APIRouter(prefix="/api/v1", tags=["assessment"])
 
@@ -18,3 +20,26 @@ router = APIRouter(prefix="/api/v1", tags=["assessment"])
 async def assess(body: AssessRequest, viewer: ApiViewer) -> dict[str, Any]:
     del viewer  # any signed-in user may score answers; nothing is stored
     return await run_in_threadpool(assess_request, body, default_scorer(), load_bank())
+
+
+@router.get(
+    "/interviews/{interview_id}/report",
+    summary="An interview's report: status and progress, then the full report",
+)
+def get_report(
+    interview_id: int, request: Request, viewer: ApiViewer, db: SessionDep
+) -> dict[str, Any]:
+    interview = interviews.owned(db, viewer.user.id, interview_id)
+    if interview is None:
+        raise HTTPException(404, "No such interview.")
+    report = app_context(request).reports.ensure(db, interview)
+    if report is None:
+        raise HTTPException(409, "The interview is not complete yet.")
+    return {
+        "status": report.status,
+        "progress": report.progress,
+        "error": report.error,
+        "rubric_version": report.rubric_version,
+        "model_versions": report.model_versions,
+        "report": report.payload if report.status == "done" else None,
+    }

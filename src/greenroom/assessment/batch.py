@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from greenroom.assessment.evaluators import QuestionView
 from greenroom.assessment.scoring import AnswerScorer
+from greenroom.interviews.engine import InterviewEngine
 from greenroom.interviews.runtime import default_engine
 from greenroom.questions.bank import Bank
 from greenroom.questions.schemas import Question
@@ -30,11 +31,15 @@ class AssessRequest(BaseModel):
     role: str | None = Field(default=None, max_length=40)
 
 
-@cache
-def default_scorer() -> AnswerScorer:
-    engine = default_engine()
+def scorer_for(engine: InterviewEngine) -> AnswerScorer:
+    """A scorer sharing the engine's matcher (and its loaded model) and the bank's vocabulary."""
     technologies = tuple(sorted({t for q in engine.bank.questions for t in q.technologies}))
     return AnswerScorer(engine.matcher, technologies)
+
+
+@cache
+def default_scorer() -> AnswerScorer:
+    return scorer_for(default_engine())
 
 
 def closest_bank_question(

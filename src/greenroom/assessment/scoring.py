@@ -147,6 +147,6 @@ class AnswerScorer:
             return 0.0, 0.0
         references = [question.text] + ([question.model_answer] if question.model_answer else [])
         vectors = self.matcher.key_point_vectors(references)
-        answer_vector = self.matcher.embedder.embed([text[:4000]])[0]
+        answer_vector = self.matcher.key_point_vectors([text[:4000]])[0]
         similarities = vectors @ answer_vector
         return float(np.max(similarities)), float(similarities[0])

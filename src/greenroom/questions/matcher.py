@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -25,6 +26,8 @@ COVERED_AT = 0.50
 PARTIAL_AT = 0.41
 LEXICAL_WEIGHT = 0.4
 MAX_PIECES = 160
+# Texts whose vectors are kept: every key point of the bank plus recent answers' pieces.
+CACHE_SIZE = 20_000
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+|;\s+")
 _CLAUSE = re.compile(r",\s+|\s+(?:so|because|and then|which|but|then|since|while)\s+")
 _WORD = re.compile(r"[A-Za-z0-9']+")
@@ -165,10 +168,11 @@ class KeyPointMatcher:
         self.covered_at = covered_at
         self.partial_at = partial_at
         self.lexical_weight = lexical_weight
-        self._cache: dict[str, np.ndarray] = {}
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def key_point_vectors(self, points: Sequence[str]) -> Vectors:
+        """Vectors of `points` (or any texts), from the cache when seen before."""
         with self._lock:
             missing = [p for p in dict.fromkeys(points) if p not in self._cache]
         if missing:
@@ -176,7 +180,12 @@ class KeyPointMatcher:
             with self._lock:
                 self._cache.update(zip(missing, vectors, strict=True))
         with self._lock:
-            return np.stack([self._cache[p] for p in points]).astype(np.float32)
+            for point in points:
+                self._cache.move_to_end(point)
+            found = np.stack([self._cache[p] for p in points]).astype(np.float32)
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return found
 
     def warm_cache(self, points: Sequence[str]) -> None:
         """Embeds many key points at once (the bank's, in the background at start-up)."""
@@ -189,7 +198,7 @@ class KeyPointMatcher:
         pieces = answer_pieces(answer)
         if not pieces:
             return [KeyPointMatch(i, p, Coverage.MISSED, 0.0, "") for i, p in enumerate(points)]
-        similarities = self.key_point_vectors(points) @ self.embedder.embed(pieces).T
+        similarities = self.key_point_vectors(points) @ self.key_point_vectors(pieces).T
         answer_stems = content_stems(answer)
         matches = []
         for index, point in enumerate(points):
@@ -206,6 +215,14 @@ class KeyPointMatcher:
                 )
             )
         return matches
+
+    def closest_pieces(self, text: str, points: Sequence[str]) -> list[str]:
+        """For each point, the piece of `text` closest to it, however close that is."""
+        pieces = answer_pieces(text)
+        if not points or not pieces:
+            return ["" for _ in points]
+        similarities = self.key_point_vectors(points) @ self.key_point_vectors(pieces).T
+        return [pieces[int(np.argmax(row))] for row in similarities]
 
     def _coverage(self, similarity: float) -> Coverage:
         if similarity >= self.covered_at:

@@ -8,6 +8,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from greenroom.assessment.service import ReportBuilder
 from greenroom.config import Settings
 from greenroom.interviews.engine import InterviewEngine
 from greenroom.observability import Metrics
@@ -23,3 +24,4 @@ class AppContext:
     templates: Jinja2Templates
     metrics: Metrics
     interviews: InterviewEngine
+    reports: ReportBuilder

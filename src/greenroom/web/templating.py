@@ -16,7 +16,7 @@ from greenroom.web.deps import app_context
 from greenroom.web.flash import FLASH_COOKIE, read_flashes
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-FEATURES_WITH_TEMPLATES = ("web", "accounts", "interviews")
+FEATURES_WITH_TEMPLATES = ("web", "accounts", "interviews", "assessment")
 
 
 def make_templates() -> Jinja2Templates:

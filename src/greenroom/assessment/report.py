@@ -1,0 +1,362 @@
+"""An interview's report (F1-F3, F7): per-question scores with evidence, categories, radar,
+overall score, strengths, areas to improve, a practice plan and a stronger answer per question.
+
+Everything here is a pure function of the interview's turns, the bank and the scorer: the same
+interview always gives the same report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from statistics import mean
+from typing import Any
+
+from greenroom.assessment.evaluators import Measurements, QuestionView
+from greenroom.assessment.scoring import RUBRIC_VERSION, AnswerScorer
+from greenroom.interviews.models import Interview, TurnKind
+from greenroom.questions.bank import BANK_VERSION, Bank
+from greenroom.questions.matcher import Coverage
+from greenroom.questions.schemas import Question
+
+NOT_ENOUGH = "not enough evidence"
+CATEGORY_HELP = {
+    "communication": "structure, plain wording, grammar and fillers across your answers",
+    "technical_knowledge": "key points covered and relevance in technical and design answers",
+    "problem_solving": "structure and concrete steps in technical, debugging and design answers",
+    "cultural_fit": "behavioural stories: STAR structure, ownership and results",
+    "confidence": "few hedges, your own part stated, and starting without long delays",
+}
+
+
+def _view(question: Question) -> QuestionView:
+    return QuestionView(
+        text=question.text,
+        type=question.type.value,
+        key_points=tuple(kp.point for kp in question.key_points),
+        model_answer=question.model_answer,
+        answer_time_s=question.answer_time_s,
+        topics=question.topics,
+        technologies=question.technologies,
+    )
+
+
+def _average(values: list[float]) -> int | None:
+    return round(mean(values)) if values else None
+
+
+def build_report(
+    interview: Interview,
+    bank: Bank,
+    scorer: AnswerScorer,
+    progress: Callable[[int], object] | None = None,
+) -> dict[str, Any]:
+    """The whole report as JSON-ready data; `progress` hears 0..100 as questions are scored."""
+    questions = []
+    reached = {t.question_index for t in interview.turns if t.kind == TurnKind.QUESTION}
+    for index, question_id in enumerate(interview.plan):
+        question = bank.get(question_id)
+        if question is None or index not in reached:
+            continue
+        questions.append(_question_report(interview, index, question, scorer))
+        if progress:
+            progress(round(90 * (index + 1) / len(interview.plan)))
+    answered = [q for q in questions if q["answered"]]
+    categories = _categories(answered)
+    report = {
+        "interview_id": interview.id,
+        "overall": _average([q["score"] for q in questions]) if answered else None,
+        "questions": questions,
+        "categories": categories,
+        "radar": _radar(answered, categories),
+        "strengths": _strengths(answered),
+        "areas_to_improve": _areas(answered, questions),
+        "practice_plan": _practice_plan(interview, bank, questions),
+        "rubric_version": RUBRIC_VERSION,
+        "bank_version": BANK_VERSION,
+        "model_versions": {"embeddings": scorer.matcher.embedder.name, "grammar": "harper-py"},
+    }
+    report["final_assessment"] = _final_assessment(report)
+    return report
+
+
+def _question_report(
+    interview: Interview, index: int, question: Question, scorer: AnswerScorer
+) -> dict[str, Any]:
+    answers = [
+        t
+        for t in interview.turns
+        if t.kind == TurnKind.ANSWER and t.question_index == index and t.text.strip()
+    ]
+    follow_ups = [
+        t.text
+        for t in interview.turns
+        if t.kind == TurnKind.FOLLOW_UP and t.question_index == index
+    ]
+    base = {
+        "number": index + 1,
+        "question_id": question.id,
+        "question": question.text,
+        "type": question.type.value,
+        "topics": list(question.topics),
+        "follow_ups": follow_ups,
+        "answers": [t.text for t in answers],
+    }
+    if not answers:
+        return {
+            **base,
+            "answered": False,
+            "score": 0,
+            "status": "not answered",
+            "sub_scores": {},
+            "evidence": [],
+            "guards": [],
+            "key_points": [],
+            "stronger_answer": "",
+        }
+    first = answers[0].meta
+    assessment = scorer.assess(
+        _view(question),
+        "\n".join(t.text for t in answers),
+        Measurements(
+            started_after_s=first.get("started_after_s"),
+            answered_after_s=first.get("answered_after_s"),
+        ),
+    )
+    data = assessment.as_dict()
+    missed = [m.point for m in assessment.matches if m.coverage == Coverage.MISSED]
+    model_parts = dict(
+        zip(missed, scorer.matcher.closest_pieces(question.model_answer, missed), strict=True)
+    )
+    key_points = [
+        {
+            **kp,
+            "model_answer_part": model_parts.get(kp["point"], "")
+            if kp["coverage"] == Coverage.MISSED.value
+            else "",
+        }
+        for kp in data["key_points"]
+    ]
+    return {
+        **base,
+        "answered": True,
+        "score": data["score"] or 0,
+        "status": "answered",
+        "sub_scores": data["sub_scores"],
+        "evidence": data["evidence"],
+        "guards": data["guards"],
+        "key_points": key_points,
+        "stronger_answer": _stronger_answer(key_points, bool(data["guards"])),
+    }
+
+
+def _stronger_answer(key_points: list[dict[str, Any]], guarded: bool) -> str:
+    """F7 without a language model: your own sentences that made a point, in the rubric's order,
+    plus the model answer's sentence for each point you missed."""
+    parts = []
+    for kp in key_points:
+        own = kp["quote"] if kp["coverage"] != Coverage.MISSED.value and not guarded else ""
+        parts.append(own or kp["model_answer_part"] or kp["point"])
+    return " ".join(dict.fromkeys(p.strip() for p in parts if p.strip()))
+
+
+def _sub(
+    questions: list[dict[str, Any]],
+    dimension: str,
+    types: set[str] | None = None,
+    *,
+    on_topic: bool = False,
+) -> list[float]:
+    """A sub-score across questions; with `on_topic`, scaled by each answer's relevance, so an
+    answer to another question earns no knowledge or problem-solving credit."""
+    values = []
+    for q in questions:
+        if dimension in q["sub_scores"] and (types is None or q["type"] in types):
+            scale = q["sub_scores"].get("relevance", 0) / 100 if on_topic else 1.0
+            values.append(q["sub_scores"][dimension] * scale)
+    return values
+
+
+def _categories(answered: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    technical = {"technical", "system_design"}
+    values = {
+        "communication": _sub(answered, "structure")
+        + _sub(answered, "grammar")
+        + _sub(answered, "generic_language")
+        + _sub(answered, "fillers"),
+        "technical_knowledge": _sub(answered, "coverage", technical, on_topic=True)
+        + _sub(answered, "relevance", technical),
+        "problem_solving": _sub(answered, "structure", technical, on_topic=True)
+        + _sub(answered, "specificity", technical, on_topic=True),
+        "cultural_fit": [q["score"] for q in answered if q["type"] == "behavioural"],
+        "confidence": _sub(answered, "hedging") + _sub(answered, "ownership"),
+    }
+    return {
+        name: {
+            "score": _average(v),
+            "evidence": len(v),
+            "measures": CATEGORY_HELP[name],
+            "status": "scored" if v else NOT_ENOUGH,
+        }
+        for name, v in values.items()
+    }
+
+
+def _radar(
+    answered: list[dict[str, Any]], categories: dict[str, dict[str, Any]]
+) -> dict[str, int | None]:
+    speed = []
+    for q in answered:
+        taken = next((e for e in q["evidence"] if e["dimension"] == "time_taken"), None)
+        if taken and q["type"] != "behavioural":
+            speed.append(max(0.0, min(100.0, 100 * (1.5 - taken["figures"]["ratio"]))))
+    return {
+        "technical_accuracy": categories["technical_knowledge"]["score"],
+        "problem_solving_speed": _average(speed),
+        "communication_clarity": categories["communication"]["score"],
+        "behavioural_answer_quality": categories["cultural_fit"]["score"],
+        "soft_skills": _average(_sub(answered, "ownership") + _sub(answered, "hedging")),
+        "domain_knowledge": _average(_sub(answered, "coverage")),
+    }
+
+
+DIMENSION_NAMES = {
+    "coverage": "covering the key points",
+    "relevance": "staying on the question",
+    "specificity": "concrete figures, tools and actions",
+    "structure": "a clear structure",
+    "ownership": "saying what you did yourself",
+    "depth": "developing the answer",
+    "generic_language": "plain, concrete wording",
+    "hedging": "committing to your answers",
+    "grammar": "correct grammar",
+    "fillers": "few filler words",
+}
+
+
+def _dimension_means(answered: list[dict[str, Any]]) -> dict[str, float]:
+    names = {d for q in answered for d in q["sub_scores"]}
+    return {d: mean(_sub(answered, d)) for d in names if d in DIMENSION_NAMES}
+
+
+def _strengths(answered: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    means = _dimension_means(answered)
+    best = sorted((d for d in means if means[d] >= 70), key=lambda d: -means[d])[:3]
+    return [
+        {
+            "dimension": d,
+            "title": DIMENSION_NAMES[d].capitalize(),
+            "score": round(means[d]),
+            "evidence": _example(answered, d, highest=True),
+        }
+        for d in best
+    ]
+
+
+def _areas(answered: list[dict[str, Any]], questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    means = _dimension_means(answered)
+    worst = sorted((d for d in means if means[d] < 60), key=lambda d: means[d])[:3]
+    areas = [
+        {
+            "dimension": d,
+            "title": DIMENSION_NAMES[d].capitalize(),
+            "score": round(means[d]),
+            "evidence": _example(answered, d, highest=False),
+        }
+        for d in worst
+    ]
+    unanswered = [q["number"] for q in questions if not q["answered"]]
+    if unanswered:
+        areas.insert(
+            0,
+            {
+                "dimension": "answered",
+                "title": "Answering every question",
+                "score": None,
+                "evidence": f"Not answered: question {', '.join(map(str, unanswered))}.",
+            },
+        )
+    return areas
+
+
+def _example(answered: list[dict[str, Any]], dimension: str, *, highest: bool) -> str:
+    scored = [q for q in answered if dimension in q["sub_scores"]]
+    if not scored:
+        return ""
+    pick = (max if highest else min)(scored, key=lambda q: q["sub_scores"][dimension])
+    evidence = next(e for e in pick["evidence"] if e["dimension"] == dimension)
+    quote = f' "{evidence["quotes"][0]}"' if evidence["quotes"] else ""
+    return f"Question {pick['number']}: {evidence['summary']}{quote}"
+
+
+def _practice_plan(
+    interview: Interview, bank: Bank, questions: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """3-5 exercises on the weakest topics, each a bank question not asked in this interview."""
+    weakest = sorted(questions, key=lambda q: q["score"])[:3]
+    plan, used = [], set(interview.plan)
+    for q in weakest:
+        missed = [kp["point"] for kp in q["key_points"] if kp["coverage"] == "missed"]
+        topic = q["topics"][0] if q["topics"] else q["type"]
+        practice = next(
+            (
+                b
+                for b in bank.questions
+                if topic in b.topics and b.id not in used and interview.role in b.roles
+            ),
+            None,
+        )
+        if practice is not None:
+            used.add(practice.id)
+        plan.append(
+            {
+                "title": f"Revisit {topic.replace('-', ' ')}",
+                "why": f"Question {q['number']} scored {q['score']}"
+                + (f"; it missed: {missed[0]}" if missed else "."),
+                "exercise": "Answer this question aloud in about "
+                f"{(practice.answer_time_s if practice else 120) // 60} minutes, then compare with "
+                "the key points."
+                if practice
+                else "Retake this interview and answer in full.",
+                "question_id": practice.id if practice else q["question_id"],
+                "question": practice.text if practice else q["question"],
+            }
+        )
+    if len(plan) < 3:
+        plan.append(
+            {
+                "title": "Retake the same setup",
+                "why": "Practice makes the structure automatic.",
+                "exercise": "Retake this interview next week and compare.",
+                "question_id": "",
+                "question": "",
+            }
+        )
+    return plan[:5]
+
+
+def _final_assessment(report: dict[str, Any]) -> str:
+    overall = report["overall"]
+    if overall is None:
+        return (
+            "There is not enough evidence for a score: no question was answered. Answer at "
+            "least one question in full to get feedback."
+        )
+    level = (
+        "a strong performance"
+        if overall >= 75
+        else "a solid performance"
+        if overall >= 60
+        else "a developing performance"
+        if overall >= 40
+        else "an early-stage performance"
+    )
+    answered = sum(1 for q in report["questions"] if q["answered"])
+    total = len(report["questions"])
+    strength = report["strengths"][0]["title"].lower() if report["strengths"] else ""
+    area = next((a["title"].lower() for a in report["areas_to_improve"]), "")
+    sentence = f"Overall {overall}/100 on {answered} of {total} questions: {level}."
+    if strength:
+        sentence += f" Your best habit here: {strength}."
+    if area:
+        sentence += f" Work next on {area}."
+    return sentence

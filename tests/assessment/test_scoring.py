@@ -108,3 +108,57 @@ def test_every_score_has_its_evidence(scored: list[dict[str, Any]]) -> None:
     assert all(e["summary"] for e in result["evidence"])
     assert any(kp["quote"] for kp in result["key_points"])
     assert result["rubric_version"]
+
+
+def test_fusion_relevance_gates_and_form_only_adjusts() -> None:
+    from greenroom.assessment.evidence import Evidence
+    from greenroom.assessment.scoring import fuse
+
+    def evidence(**scores: float) -> list[Evidence]:
+        return [Evidence(name, value, 1.0, name) for name, value in scores.items()]
+
+    full = evidence(
+        coverage=1,
+        specificity=1,
+        structure=1,
+        depth=1,
+        hedging=1,
+        grammar=1,
+        fillers=1,
+        generic_language=1,
+    )
+    assert round(fuse(full, "technical", 0.9)) == 100
+    assert fuse(full, "technical", 0.1) == 0  # off the question: nothing
+    sloppy = evidence(
+        coverage=1,
+        specificity=1,
+        structure=1,
+        depth=1,
+        hedging=0,
+        grammar=0,
+        fillers=0,
+        generic_language=1,
+    )
+    assert 84 <= fuse(sloppy, "technical", 0.9) < 86  # form moves a score by 15 at most
+    empty_content = evidence(
+        coverage=0,
+        specificity=0,
+        structure=0,
+        depth=1,
+        hedging=1,
+        grammar=1,
+        fillers=1,
+        generic_language=1,
+    )
+    assert fuse(empty_content, "technical", 0.9) < 25  # words alone earn little
+    buzz = evidence(
+        coverage=1,
+        specificity=1,
+        structure=1,
+        depth=1,
+        hedging=1,
+        grammar=1,
+        fillers=1,
+        generic_language=0,
+    )
+    assert fuse(buzz, "technical", 0.9) < 70  # stock phrases take about a third off

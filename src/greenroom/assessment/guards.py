@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from greenroom.assessment.grammar import unknown_word_share
 from greenroom.assessment.text import sentences, words
-from greenroom.questions.matcher import content_stems
+from greenroom.questions.matcher import STOPWORDS, content_stems
 
 
 class GuardKind(StrEnum):
@@ -58,67 +58,6 @@ INJECTION = re.compile(
     r"every key point (?:is |as )?covered|new instructions|prompt injection",
     re.IGNORECASE,
 )
-FUNCTION_WORDS = frozenset(
-    (
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "so",
-        "to",
-        "of",
-        "in",
-        "on",
-        "for",
-        "with",
-        "by",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "it",
-        "this",
-        "that",
-        "i",
-        "we",
-        "you",
-        "they",
-        "he",
-        "she",
-        "my",
-        "our",
-        "as",
-        "at",
-        "from",
-        "if",
-        "then",
-        "than",
-        "do",
-        "did",
-        "not",
-        "no",
-        "can",
-        "would",
-        "should",
-        "will",
-        "have",
-        "has",
-        "had",
-        "there",
-        "which",
-        "who",
-        "when",
-        "where",
-        "what",
-        "how",
-        "because",
-        "while",
-    )
-)
 LOREM = re.compile(r"\blorem ipsum\b|\bdolor sit amet\b", re.IGNORECASE)
 
 
@@ -151,7 +90,7 @@ def is_gibberish(answer: str) -> bool:
         return True
     no_vowel = sum(1 for t in alpha if len(t) > 3 and not re.search(r"[aeiouy]", t))
     repeated = sum(1 for t in alpha if re.search(r"(.)\1{3,}", t))
-    function_share = sum(1 for t in alpha if t in FUNCTION_WORDS) / len(alpha)
+    function_share = sum(1 for t in alpha if t in STOPWORDS) / len(alpha)
     distinct_share = len(set(alpha)) / len(alpha)
     return (
         (len(alpha) >= 3 and unknown_word_share(answer) >= 0.6)
@@ -168,7 +107,7 @@ def is_keyword_list(answer: str) -> bool:
         return False
     pieces = [p.strip() for p in re.split(r"[,;\n•]+|\s-\s", answer) if p.strip()]
     short_pieces = sum(1 for p in pieces if len(p.split()) <= 4)
-    function_share = sum(1 for t in tokens if t in FUNCTION_WORDS) / len(tokens)
+    function_share = sum(1 for t in tokens if t in STOPWORDS) / len(tokens)
     return len(pieces) >= 3 and short_pieces / len(pieces) >= 0.7 and function_share < 0.2
 
 

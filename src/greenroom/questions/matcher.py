@@ -31,80 +31,17 @@ CACHE_SIZE = 20_000
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+|;\s+")
 _CLAUSE = re.compile(r",\s+|\s+(?:so|because|and then|which|but|then|since|while)\s+")
 _WORD = re.compile(r"[A-Za-z0-9']+")
-_STOPWORDS = frozenset(
-    (
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "so",
-        "to",
-        "of",
-        "in",
-        "on",
-        "for",
-        "with",
-        "by",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "it",
-        "its",
-        "this",
-        "that",
-        "i",
-        "we",
-        "you",
-        "they",
-        "he",
-        "she",
-        "my",
-        "our",
-        "your",
-        "their",
-        "as",
-        "at",
-        "from",
-        "if",
-        "then",
-        "than",
-        "do",
-        "does",
-        "did",
-        "not",
-        "no",
-        "yes",
-        "can",
-        "could",
-        "would",
-        "should",
-        "will",
-        "just",
-        "also",
-        "about",
-        "into",
-        "over",
-        "more",
-        "most",
-        "very",
-        "really",
-        "what",
-        "which",
-        "who",
-        "how",
-        "when",
-        "where",
-        "why",
-        "there",
-        "here",
-        "have",
-        "has",
-        "had",
+# Words too common to say anything about a key point (and whose absence marks a word salad).
+STOPWORDS = frozenset(
+    re.findall(
+        r"\w+",
+        """
+        a an the and or but so to of in on for with by is are was were be been it its this that
+        i we you they he she my our your their as at from if then than do does did not no yes
+        can could would should will just also about into over more most very really what which
+        who how when where why there here have has had because while me us them his her these
+        those any some all
+        """,
     )
 )
 
@@ -145,7 +82,7 @@ def answer_pieces(text: str) -> list[str]:
 def content_stems(text: str) -> set[str]:
     """Content words cut to five letters: a cheap stemmer ('caching' and 'caches' -> 'cachi')."""
     words = (w.lower() for w in _WORD.findall(text))
-    return {w[:5] for w in words if len(w) > 2 and w not in _STOPWORDS}
+    return {w[:5] for w in words if len(w) > 2 and w not in STOPWORDS}
 
 
 def lexical_overlap(point: str, answer_stems: set[str]) -> float:

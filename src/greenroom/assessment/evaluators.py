@@ -246,62 +246,74 @@ def ownership(answer: str) -> Evidence:
     )
 
 
-def hedging(answer: str) -> Evidence:
+def _word_rate(
+    dimension: str,
+    pattern: re.Pattern[str],
+    answer: str,
+    *,
+    fine_at: float,
+    poor_at: float,
+    weight: float,
+    noun: str,
+    advice: str = "",
+) -> Evidence:
+    """Matches of `pattern` per 100 words: score 1 up to `fine_at`, 0 from `poor_at`."""
     count = len(words(answer)) or 1
-    found = [m.group(0) for m in HEDGES.finditer(answer)]
+    found = [m.group(0) for m in pattern.finditer(answer)]
     per_100 = 100 * len(found) / count
-    score = 1 - ramp(per_100, 1.0, 6.0)
+    score = 1 - ramp(per_100, fine_at, poor_at)
+    quote = first_sentence_with(pattern, answer) if found else ""
     return Evidence(
-        "hedging",
+        dimension,
         score,
-        1.0,
-        f"{len(found)} hedging words ({per_100:.1f} per 100 words).",
-        tuple(first_sentence_with(HEDGES, answer) for _ in found[:1]),
+        weight,
+        f"{len(found)} {noun} ({per_100:.1f} per 100 words)"
+        + (f": {advice}" if advice and score < 0.7 else "."),
+        (quote,) if quote else (),
         {
             "count": len(found),
             "per_100_words": round(per_100, 1),
-            "words": sorted({w.lower() for w in found}),
+            "words": sorted({w.lower() for w in found})[:10],
         },
     )
 
 
+def hedging(answer: str) -> Evidence:
+    return _word_rate(
+        "hedging",
+        HEDGES,
+        answer,
+        fine_at=1.0,
+        poor_at=6.0,
+        weight=1.0,
+        noun="hedging words",
+        advice="commit to what you know.",
+    )
+
+
 def fillers(answer: str) -> Evidence:
-    count = len(words(answer)) or 1
-    found = [m.group(0) for m in FILLERS.finditer(answer)]
-    per_100 = 100 * len(found) / count
-    score = 1 - ramp(per_100, 1.0, 5.0)
-    return Evidence(
+    return _word_rate(
         "fillers",
-        score,
-        0.5,
-        f"{len(found)} filler words in the text ({per_100:.1f} per 100 words).",
-        figures={
-            "count": len(found),
-            "per_100_words": round(per_100, 1),
-            "words": sorted({w.lower() for w in found}),
-        },
+        FILLERS,
+        answer,
+        fine_at=1.0,
+        poor_at=5.0,
+        weight=0.5,
+        noun="filler words in the text",
     )
 
 
 def generic_language(answer: str) -> Evidence:
     """Stock phrases per 100 words: confident wording that commits to nothing checkable."""
-    count = len(words(answer)) or 1
-    found = [m.group(0) for m in BUZZ.finditer(answer)]
-    per_100 = 100 * len(found) / count
-    score = 1 - ramp(per_100, 2.0, 9.0)
-    quote = first_sentence_with(BUZZ, answer) if found else ""
-    return Evidence(
+    return _word_rate(
         "generic_language",
-        score,
-        1.0,
-        f"{len(found)} stock phrases ({per_100:.1f} per 100 words)"
-        + (": say what you did or would do, concretely." if score < 0.7 else "."),
-        (quote,) if quote else (),
-        {
-            "count": len(found),
-            "per_100_words": round(per_100, 1),
-            "phrases": sorted({f.lower() for f in found})[:10],
-        },
+        BUZZ,
+        answer,
+        fine_at=2.0,
+        poor_at=9.0,
+        weight=1.0,
+        noun="stock phrases",
+        advice="say what you did or would do, concretely.",
     )
 
 

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from greenroom.accounts.deps import ApiViewer
 from greenroom.assessment.batch import AssessRequest, assess_request, default_scorer
-from greenroom.interviews import service as interviews
+from greenroom.interviews.deps import ApiOwnedInterview
 from greenroom.questions.bank import load_bank
 from greenroom.web.deps import SessionDep, app_context
 
@@ -26,12 +26,7 @@ async def assess(body: AssessRequest, viewer: ApiViewer) -> dict[str, Any]:
     "/interviews/{interview_id}/report",
     summary="An interview's report: status and progress, then the full report",
 )
-def get_report(
-    interview_id: int, request: Request, viewer: ApiViewer, db: SessionDep
-) -> dict[str, Any]:
-    interview = interviews.owned(db, viewer.user.id, interview_id)
-    if interview is None:
-        raise HTTPException(404, "No such interview.")
+def get_report(interview: ApiOwnedInterview, request: Request, db: SessionDep) -> dict[str, Any]:
     report = app_context(request).reports.ensure(db, interview)
     if report is None:
         raise HTTPException(409, "The interview is not complete yet.")

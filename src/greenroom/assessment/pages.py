@@ -5,23 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from greenroom.accounts.deps import CurrentViewer
 from greenroom.assessment.models import Report, ReportStatus
 from greenroom.assessment.service import report_of
 from greenroom.interviews import service as interviews
+from greenroom.interviews.deps import OwnedInterview
 from greenroom.interviews.models import Interview
 from greenroom.web.csrf import verify_csrf
 from greenroom.web.deps import SessionDep, app_context
 from greenroom.web.templating import render
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
-
-
-def _owned(db: SessionDep, viewer: CurrentViewer, interview_id: int) -> Interview:
-    interview = interviews.owned(db, viewer.user.id, interview_id)
-    if interview is None:
-        raise HTTPException(404, "There is no such interview.")
-    return interview
 
 
 def _report(request: Request, db: SessionDep, interview: Interview) -> Report:
@@ -35,10 +28,7 @@ def _report(request: Request, db: SessionDep, interview: Interview) -> Report:
 
 
 @router.get("/interviews/{interview_id}/report", response_class=HTMLResponse)
-def report_page(
-    request: Request, interview_id: int, viewer: CurrentViewer, db: SessionDep
-) -> Response:
-    interview = _owned(db, viewer, interview_id)
+def report_page(request: Request, interview: OwnedInterview, db: SessionDep) -> Response:
     report = _report(request, db, interview)
     if report.status != ReportStatus.DONE.value:
         return render(
@@ -59,11 +49,8 @@ def report_page(
 
 
 @router.get("/interviews/{interview_id}/report/status", response_class=HTMLResponse)
-def report_status(
-    request: Request, interview_id: int, viewer: CurrentViewer, db: SessionDep
-) -> Response:
+def report_status(request: Request, interview: OwnedInterview, db: SessionDep) -> Response:
     """The progress bar, polled by the pending page; reloads the page when the report is ready."""
-    interview = _owned(db, viewer, interview_id)
     report = report_of(db, interview.id)
     response = render(
         request, "assessment/_progress.html", {"report": report, "interview": interview}
@@ -74,9 +61,6 @@ def report_status(
 
 
 @router.post("/interviews/{interview_id}/report/regenerate")
-def regenerate(
-    request: Request, interview_id: int, viewer: CurrentViewer, db: SessionDep
-) -> Response:
-    interview = _owned(db, viewer, interview_id)
+def regenerate(request: Request, interview: OwnedInterview, db: SessionDep) -> Response:
     app_context(request).reports.ensure(db, interview, regenerate=True)
     return RedirectResponse(f"/interviews/{interview.id}/report", status_code=303)

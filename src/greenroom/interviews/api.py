@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query
 
 from greenroom.accounts.deps import ApiViewer
 from greenroom.interviews import service
-from greenroom.interviews.engine import InterviewEngine, InterviewError
+from greenroom.interviews.deps import ApiOwnedInterview, EngineDep
+from greenroom.interviews.engine import InterviewError
 from greenroom.interviews.models import Interview, Turn
 from greenroom.interviews.schemas import (
     AnswerIn,
@@ -17,26 +16,9 @@ from greenroom.interviews.schemas import (
     Setup,
     TurnOut,
 )
-from greenroom.web.deps import SessionDep, app_context
+from greenroom.web.deps import SessionDep
 
 router = APIRouter(prefix="/api/v1/interviews", tags=["interviews"])
-
-
-def _engine(request: Request) -> InterviewEngine:
-    return app_context(request).interviews
-
-
-EngineDep = Annotated[InterviewEngine, Depends(_engine)]
-
-
-def _owned(interview_id: int, viewer: ApiViewer, db: SessionDep) -> Interview:
-    interview = service.owned(db, viewer.user.id, interview_id)
-    if interview is None:
-        raise HTTPException(404, "No such interview.")
-    return interview
-
-
-OwnedInterview = Annotated[Interview, Depends(_owned)]
 
 
 def _detail(interview: Interview) -> InterviewDetail:
@@ -78,7 +60,7 @@ def create_interview(
 @router.get(
     "/{interview_id}", response_model=InterviewDetail, summary="One interview with every turn"
 )
-def get_interview(interview: OwnedInterview) -> InterviewDetail:
+def get_interview(interview: ApiOwnedInterview) -> InterviewDetail:
     return _detail(interview)
 
 
@@ -88,7 +70,11 @@ def get_interview(interview: OwnedInterview) -> InterviewDetail:
     summary="Answer the current question; returns the new turns",
 )
 def post_answer(
-    body: AnswerIn, interview: OwnedInterview, viewer: ApiViewer, db: SessionDep, engine: EngineDep
+    body: AnswerIn,
+    interview: ApiOwnedInterview,
+    viewer: ApiViewer,
+    db: SessionDep,
+    engine: EngineDep,
 ) -> list[TurnOut]:
     try:
         outcome = engine.record_answer(db, interview, body.text, first_input_at=body.first_input_at)
@@ -102,7 +88,7 @@ def post_answer(
 
 
 @router.post("/{interview_id}/pause", response_model=list[TurnOut], summary="Pause")
-def pause(interview: OwnedInterview, db: SessionDep, engine: EngineDep) -> list[TurnOut]:
+def pause(interview: ApiOwnedInterview, db: SessionDep, engine: EngineDep) -> list[TurnOut]:
     try:
         return _turns([engine.pause(db, interview)])
     except InterviewError as error:
@@ -110,7 +96,7 @@ def pause(interview: OwnedInterview, db: SessionDep, engine: EngineDep) -> list[
 
 
 @router.post("/{interview_id}/resume", response_model=list[TurnOut], summary="Resume")
-def resume(interview: OwnedInterview, db: SessionDep, engine: EngineDep) -> list[TurnOut]:
+def resume(interview: ApiOwnedInterview, db: SessionDep, engine: EngineDep) -> list[TurnOut]:
     try:
         return _turns([engine.resume(db, interview)])
     except InterviewError as error:
@@ -119,7 +105,7 @@ def resume(interview: OwnedInterview, db: SessionDep, engine: EngineDep) -> list
 
 @router.post("/{interview_id}/end", response_model=list[TurnOut], summary="End the interview now")
 def end(
-    interview: OwnedInterview, viewer: ApiViewer, db: SessionDep, engine: EngineDep
+    interview: ApiOwnedInterview, viewer: ApiViewer, db: SessionDep, engine: EngineDep
 ) -> list[TurnOut]:
     try:
         return _turns([engine.end_early(db, interview, viewer.user.display_name)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from greenroom.accounts.deps import CurrentViewer, Viewer
 from greenroom.interviews import service
+from greenroom.interviews.deps import EngineDep, OwnedInterview
 from greenroom.interviews.engine import InterviewEngine, InterviewError
 from greenroom.interviews.models import Interview, Status
 from greenroom.interviews.planner import estimated_minutes, question_count, slots
@@ -27,28 +28,11 @@ from greenroom.interviews.schemas import (
 )
 from greenroom.questions.catalogue import LEVEL_LABELS, ROLES, Difficulty
 from greenroom.web.csrf import verify_csrf
-from greenroom.web.deps import SessionDep, app_context
+from greenroom.web.deps import SessionDep
 from greenroom.web.flash import flash
 from greenroom.web.templating import render
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
-
-
-def get_engine(request: Request) -> InterviewEngine:
-    return app_context(request).interviews
-
-
-EngineDep = Annotated[InterviewEngine, Depends(get_engine)]
-
-
-def _owned(db: SessionDep, viewer: CurrentViewer, interview_id: int) -> Interview:
-    interview = service.owned(db, viewer.user.id, interview_id)
-    if interview is None:
-        raise HTTPException(404, "There is no such interview.")
-    return interview
-
-
-OwnedInterview = Annotated[Interview, Depends(_owned)]
 
 
 # --- setup (B1, B3) ---------------------------------------------------------------------------

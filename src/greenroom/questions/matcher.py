@@ -124,10 +124,6 @@ class KeyPointMatcher:
                 self._cache.popitem(last=False)
         return found
 
-    def warm_cache(self, points: Sequence[str]) -> None:
-        """Embeds many key points at once (the bank's, in the background at start-up)."""
-        self.key_point_vectors(points)
-
     def match(self, answer: str, points: Sequence[str]) -> list[KeyPointMatch]:
         """One verdict per key point, in the key points' order."""
         if not points:

@@ -45,7 +45,16 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(
         default=None, description="OpenAI-compatible server; no language model when unset."
     )
-    llm_model: str | None = None
+    llm_model: str | None = Field(
+        default=None, description="Model name; the server's first listed model when unset."
+    )
+    llm_api_key: SecretStr | None = None
+    llm_provider: Literal["openai"] = "openai"
+    llm_timeout_s: float = Field(default=30.0, gt=0)
+    llm_max_retries: int = Field(default=2, ge=0, le=5)
+    llm_cooldown_s: float = Field(
+        default=60.0, ge=0, description="How long a failing model is skipped."
+    )
     log_level: str = "INFO"
     log_json: bool = True
     host: str = "127.0.0.1"

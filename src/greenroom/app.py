@@ -17,15 +17,20 @@ from greenroom.assessment import api as assessment_api
 from greenroom.assessment import pages as assessment_pages
 from greenroom.assessment.batch import scorer_for
 from greenroom.assessment.service import ReportBuilder
+from greenroom.assessment.stronger import StrongerAnswerWriter
+from greenroom.coach import pages as coach_pages
 from greenroom.config import Settings
 from greenroom.db import make_engine, make_session_factory
 from greenroom.interviews import api as interviews_api
 from greenroom.interviews import pages as interviews_pages
+from greenroom.interviews import setup_chat_pages
 from greenroom.interviews.engine import InterviewEngine
 from greenroom.interviews.runtime import default_engine
 from greenroom.jobs import JobRunner
 from greenroom.observability import Metrics
 from greenroom.providers.embeddings.local import LocalEmbedder
+from greenroom.providers.llm import LLM
+from greenroom.providers.llm.registry import build_llm
 from greenroom.security import Keyring
 from greenroom.web import ops
 from greenroom.web import pages as web_pages
@@ -42,7 +47,9 @@ ROUTERS = (
     settings_pages.router,
     admin_pages.router,
     interviews_pages.router,
+    setup_chat_pages.router,
     assessment_pages.router,
+    coach_pages.router,
     accounts_api.router,
     interviews_api.router,
     assessment_api.router,
@@ -70,9 +77,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(
-    settings: Settings | None = None, *, interviews: InterviewEngine | None = None
+    settings: Settings | None = None,
+    *,
+    interviews: InterviewEngine | None = None,
+    llm: LLM | None = None,
 ) -> FastAPI:
+    """The app; `llm` replaces the configured language model (tests queue replies into one)."""
     settings = settings or Settings()
+    llm = llm or build_llm(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url)
     metrics = Metrics()
@@ -86,8 +98,16 @@ def create_app(
         lifespan=lifespan,
     )
     interviews = interviews or default_engine()
+    if llm is not None:
+        interviews = interviews.with_llm(llm)
     sessions = make_session_factory(engine)
-    reports = ReportBuilder(sessions, JobRunner(workers=1), interviews.bank, scorer_for(interviews))
+    reports = ReportBuilder(
+        sessions,
+        JobRunner(workers=1),
+        interviews.bank,
+        scorer_for(interviews, llm),
+        writer=StrongerAnswerWriter(llm) if llm else None,
+    )
     app.state.greenroom = AppContext(
         settings=settings,
         engine=engine,
@@ -97,6 +117,7 @@ def create_app(
         metrics=metrics,
         interviews=interviews,
         reports=reports,
+        llm=llm,
     )
     app.add_middleware(RequestMiddleware, metrics=metrics, secure_cookies=settings.production)
     install_error_handlers(app)

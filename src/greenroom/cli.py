@@ -294,13 +294,17 @@ def score(
     """Score answers from a JSON-lines file; one JSON line out per line in."""
     from pydantic import ValidationError
 
-    from greenroom.assessment.batch import AssessRequest, assess_request, default_scorer
-    from greenroom.questions.bank import load_bank
+    from greenroom.assessment.batch import AssessRequest, assess_request, scorer_for
+    from greenroom.interviews.runtime import default_engine
+    from greenroom.providers.llm.registry import build_llm
 
     if not source.is_file():
         typer.secho(f"No such file: {source}", fg="red", err=True)
         raise typer.Exit(2)
-    scorer, bank = default_scorer(), load_bank()
+    # With a language model configured, its judgement adjusts each score; unreachable, it is
+    # skipped and the scores are exactly those without one.
+    engine = default_engine()
+    scorer, bank = scorer_for(engine, build_llm(_settings())), engine.bank
     results = []
     for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
-import urllib.error
-import urllib.request
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -114,29 +113,38 @@ def check_language_model(settings: Settings) -> Check:
             "Set GREENROOM_LLM_BASE_URL and GREENROOM_LLM_MODEL to an OpenAI-compatible "
             "server (Ollama, vLLM, llama.cpp server, ...)",
         )
-    url = settings.llm_base_url.rstrip("/") + "/models"
-    if not url.startswith(("http://", "https://")):
+    if not settings.llm_base_url.startswith(("http://", "https://")):
         return Check(
             "language model",
             "error",
             f"{settings.llm_base_url} is not an http(s) URL",
             "Set GREENROOM_LLM_BASE_URL to e.g. http://127.0.0.1:11434/v1",
         )
+    from greenroom.providers.llm import LLMError
+    from greenroom.providers.llm.openai_compatible import OpenAICompatibleLLM
+
+    llm = OpenAICompatibleLLM(
+        settings.llm_base_url,
+        settings.llm_model,
+        api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
+        timeout_s=min(settings.llm_timeout_s, 20.0),
+        max_retries=0,
+    )
+    started = time.perf_counter()
     try:
-        with urllib.request.urlopen(url, timeout=3) as response:  # noqa: S310 (scheme checked)
-            status = response.status
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        llm.complete([{"role": "user", "content": "Reply with the word OK."}], max_tokens=4)
+    except LLMError as error:
         return Check(
             "language model",
             "error",
-            f"{url} does not answer: {error}",
-            "Start the model server, or unset GREENROOM_LLM_BASE_URL",
+            f"{settings.llm_base_url} does not answer: {error}",
+            "Start the model server, check GREENROOM_LLM_MODEL, or unset GREENROOM_LLM_BASE_URL",
         )
+    seconds = time.perf_counter() - started
     return Check(
         "language model",
         "ok",
-        f"{settings.llm_base_url} answers (HTTP {status}), "
-        f"model {settings.llm_model or '(server default)'}",
+        f"model {llm.model()} at {settings.llm_base_url} answers ({seconds:.1f} s for a reply)",
     )
 
 

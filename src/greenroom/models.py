@@ -6,4 +6,5 @@ from __future__ import annotations
 def import_all_models() -> None:
     import greenroom.accounts.models
     import greenroom.assessment.models
+    import greenroom.coach.models
     import greenroom.interviews.models  # noqa: F401

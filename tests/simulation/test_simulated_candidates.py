@@ -104,6 +104,7 @@ def check_the_interviewer(engine: InterviewEngine, interview: Interview) -> None
             "partial_key_point",
             "ownership",
             "result",
+            "model",  # a language model's probe, checked in code before it was asked
         }
         if turn.key_point_index is not None:  # the probed point really was missing
             answers = " ".join(

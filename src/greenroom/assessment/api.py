@@ -8,18 +8,18 @@ from fastapi import APIRouter, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
 from greenroom.accounts.deps import ApiViewer
-from greenroom.assessment.batch import AssessRequest, assess_request, default_scorer
+from greenroom.assessment.batch import AssessRequest, assess_request
 from greenroom.interviews.deps import ApiOwnedInterview
-from greenroom.questions.bank import load_bank
 from greenroom.web.deps import SessionDep, app_context
 
 router = APIRouter(prefix="/api/v1", tags=["assessment"])
 
 
 @router.post("/assess", summary="Score one answer: overall, sub-scores and the evidence for each")
-async def assess(body: AssessRequest, viewer: ApiViewer) -> dict[str, Any]:
+async def assess(body: AssessRequest, viewer: ApiViewer, request: Request) -> dict[str, Any]:
     del viewer  # any signed-in user may score answers; nothing is stored
-    return await run_in_threadpool(assess_request, body, default_scorer(), load_bank())
+    reports = app_context(request).reports
+    return await run_in_threadpool(assess_request, body, reports.scorer, reports.bank)
 
 
 @router.get(

@@ -14,9 +14,11 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from greenroom.assessment.evaluators import QuestionView
+from greenroom.assessment.judge import AnswerJudge
 from greenroom.assessment.scoring import AnswerScorer
 from greenroom.interviews.engine import InterviewEngine
 from greenroom.interviews.runtime import default_engine
+from greenroom.providers.llm import LLM
 from greenroom.questions.bank import Bank
 from greenroom.questions.schemas import Question
 
@@ -31,10 +33,11 @@ class AssessRequest(BaseModel):
     role: str | None = Field(default=None, max_length=40)
 
 
-def scorer_for(engine: InterviewEngine) -> AnswerScorer:
-    """A scorer sharing the engine's matcher (and its loaded model) and the bank's vocabulary."""
+def scorer_for(engine: InterviewEngine, llm: LLM | None = None) -> AnswerScorer:
+    """A scorer sharing the engine's matcher (and its loaded model) and the bank's vocabulary;
+    with a language model, its judgement is fused into each score (assessment/judge.py)."""
     technologies = tuple(sorted({t for q in engine.bank.questions for t in q.technologies}))
-    return AnswerScorer(engine.matcher, technologies)
+    return AnswerScorer(engine.matcher, technologies, AnswerJudge(llm) if llm else None)
 
 
 @cache

@@ -48,14 +48,26 @@ NON_ANSWERS = re.compile(
     re.IGNORECASE,
 )
 INJECTION = re.compile(
-    r"ignore (?:all |any |the |your |previous |prior |above )*(?:instructions|rubric|rules|"
+    r"ignore (?:all |any |the |your |previous |prior |above )*(?:[a-z]+ )?"
+    r"(?:instructions|rubric|rules|"
     r"guidelines|prompt)|disregard (?:the |all |your )*(?:rubric|instructions|rules)|"
-    r"\b(?:system|assistant|developer)\s*:|as (?:the|an|my) (?:evaluator|grader|scorer|ai|"
+    r"(?:^|(?<=[\n.!?\"']))\s*(?:system|assistant|developer)\s*:|"
+    r"as (?:the|an|my) (?:evaluator|grader|scorer|ai|"
     r"assistant|model|examiner)|(?:give|award|assign|grant) (?:me |this answer |this |it )?"
     r"(?:a |the )?(?:100|full marks|maximum|perfect|top|5/5|10/10|highest)|"
     r"(?:score|rate|mark|grade) (?:this|me|my answer|it) (?:as |at |with )?(?:100|5|10|perfect|"
     r"excellent|highly|the maximum)|you must (?:mark|rate|score|grade|give|treat)|"
-    r"every key point (?:is |as )?covered|new instructions|prompt injection",
+    r"every key point (?:is |as )?covered|new instructions|"
+    # Attempts to read the instructions, the rubric or the model answer back out.
+    r"(?:print|reveal|show|repeat|dump|list|tell me|translate|output|respond with)\b[^.?!]{0,40}"
+    r"\b(?:system prompt|your (?:instructions|prompts?|configuration)|(?:hidden )?rubric|"
+    r"key points|model answer|everything above)|"
+    r"(?:grading|grade|scoring|score|judging|evaluating) me on|"
+    # Role play and fake conversation turns.
+    r"\byou are now\b|\bforget (?:that )?you are\b|from now on (?:you|answer|reply|respond)|"
+    r"pretend (?:the|that|you)|#{2,}\s*(?:instruction|response|system)|<\s*/?\s*data\b|"
+    r"\"score\"\s*:|output (?:the )?(?:maximum |max |full )?score|"
+    r"(?:authori[sz]e|order|instruct) you to|mark (?:this|it|me) as|strong hire",
     re.IGNORECASE,
 )
 LOREM = re.compile(r"\blorem ipsum\b|\bdolor sit amet\b", re.IGNORECASE)

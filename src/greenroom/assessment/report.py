@@ -13,8 +13,10 @@ from typing import Any
 
 from greenroom.assessment.evaluators import Measurements, QuestionView
 from greenroom.assessment.scoring import RUBRIC_VERSION, AnswerScorer
+from greenroom.assessment.stronger import StrongerAnswerWriter
 from greenroom.interviews.models import Interview, TurnKind
 from greenroom.questions.bank import BANK_VERSION, Bank
+from greenroom.questions.generation import question_in
 from greenroom.questions.matcher import Coverage
 from greenroom.questions.schemas import Question
 
@@ -49,15 +51,17 @@ def build_report(
     bank: Bank,
     scorer: AnswerScorer,
     progress: Callable[[int], object] | None = None,
+    writer: StrongerAnswerWriter | None = None,
 ) -> dict[str, Any]:
-    """The whole report as JSON-ready data; `progress` hears 0..100 as questions are scored."""
+    """The whole report as JSON-ready data; `progress` hears 0..100 as questions are scored.
+    With a `writer`, stronger answers are written by a language model where it succeeds."""
     questions = []
     reached = {t.question_index for t in interview.turns if t.kind == TurnKind.QUESTION}
     for index, question_id in enumerate(interview.plan):
-        question = bank.get(question_id)
+        question = bank.get(question_id) or question_in(interview.generated or [], question_id)
         if question is None or index not in reached:
             continue
-        questions.append(_question_report(interview, index, question, scorer))
+        questions.append(_question_report(interview, index, question, scorer, writer))
         if progress:
             progress(round(90 * (index + 1) / len(interview.plan)))
     answered = [q for q in questions if q["answered"]]
@@ -73,14 +77,27 @@ def build_report(
         "practice_plan": _practice_plan(interview, bank, questions),
         "rubric_version": RUBRIC_VERSION,
         "bank_version": BANK_VERSION,
-        "model_versions": {"embeddings": scorer.matcher.embedder.name, "grammar": "harper-py"},
+        "model_versions": _model_versions(scorer, writer),
     }
     report["final_assessment"] = _final_assessment(report)
     return report
 
 
+def _model_versions(scorer: AnswerScorer, writer: StrongerAnswerWriter | None) -> dict[str, str]:
+    versions = {"embeddings": scorer.matcher.embedder.name, "grammar": "harper-py"}
+    if scorer.judge is not None:
+        versions["judge"] = scorer.judge.name
+    if writer is not None:
+        versions["stronger_answers"] = writer.name
+    return versions
+
+
 def _question_report(
-    interview: Interview, index: int, question: Question, scorer: AnswerScorer
+    interview: Interview,
+    index: int,
+    question: Question,
+    scorer: AnswerScorer,
+    writer: StrongerAnswerWriter | None = None,
 ) -> dict[str, Any]:
     answers = [
         t
@@ -112,6 +129,7 @@ def _question_report(
             "guards": [],
             "key_points": [],
             "stronger_answer": "",
+            "stronger_answer_by": "",
         }
     first = answers[0].meta
     assessment = scorer.assess(
@@ -145,8 +163,24 @@ def _question_report(
         "evidence": data["evidence"],
         "guards": data["guards"],
         "key_points": key_points,
-        "stronger_answer": _stronger_answer(key_points, bool(data["guards"])),
+        **_stronger(writer, question, assessment.scored_text, key_points, bool(data["guards"])),
     }
+
+
+def _stronger(
+    writer: StrongerAnswerWriter | None,
+    question: Question,
+    answer: str,
+    key_points: list[dict[str, Any]],
+    guarded: bool,
+) -> dict[str, str]:
+    """F7 by the language model when there is one and the answer is not guarded, else by rules."""
+    if writer is not None and not guarded and answer.strip():
+        missed = [kp["point"] for kp in key_points if kp["coverage"] == Coverage.MISSED.value]
+        written = writer.write(question.text, answer, missed, question.model_answer)
+        if written:
+            return {"stronger_answer": written, "stronger_answer_by": "language model"}
+    return {"stronger_answer": _stronger_answer(key_points, guarded), "stronger_answer_by": "rules"}
 
 
 def _stronger_answer(key_points: list[dict[str, Any]], guarded: bool) -> str:

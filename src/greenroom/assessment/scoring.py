@@ -16,6 +16,7 @@ from greenroom.assessment.evaluators import Measurements, QuestionView
 from greenroom.assessment.evidence import Evidence, ramp
 from greenroom.assessment.grammar import grammar
 from greenroom.assessment.guards import Guard
+from greenroom.assessment.judge import AnswerJudge, adjust
 from greenroom.questions.matcher import KeyPointMatch, KeyPointMatcher
 
 RUBRIC_VERSION = "2026.11-1"
@@ -94,9 +95,15 @@ class AnswerAssessment:
 class AnswerScorer:
     """Runs the guards and the evaluators on one answer and fuses them into a score."""
 
-    def __init__(self, matcher: KeyPointMatcher, known_technologies: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        matcher: KeyPointMatcher,
+        known_technologies: tuple[str, ...],
+        judge: AnswerJudge | None = None,
+    ) -> None:
         self.matcher = matcher
         self.known_technologies = known_technologies
+        self.judge = judge  # a language model's judgement, fused by judge.adjust
 
     def assess(
         self, question: QuestionView, answer: str, measurements: Measurements | None = None
@@ -139,7 +146,14 @@ class AnswerScorer:
         limit = guards.cap(found)
         if limit is not None:
             score = min(score, limit)
-        return AnswerAssessment(round(score), sub_scores, evidence + timing, found, matches, text)
+        final = round(score)
+        if self.judge is not None and text.strip():
+            judgement = self.judge.judge(question, text)
+            if judgement is not None:
+                adjusted = adjust(final, judgement, text, guarded=bool(found))
+                final = adjusted.score
+                evidence.append(adjusted.evidence)
+        return AnswerAssessment(final, sub_scores, evidence + timing, found, matches, text)
 
     def _similarities(self, question: QuestionView, text: str) -> tuple[float, float]:
         """How close the answer is to the question (or its model answer), and to its wording."""

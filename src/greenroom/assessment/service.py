@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from greenroom.assessment.models import Report, ReportStatus
 from greenroom.assessment.report import build_report
 from greenroom.assessment.scoring import RUBRIC_VERSION, AnswerScorer
+from greenroom.assessment.stronger import StrongerAnswerWriter
 from greenroom.db import utcnow
 from greenroom.interviews.models import Interview, Status
 from greenroom.jobs import JobRunner
@@ -36,9 +37,15 @@ class ReportBuilder:
     """Queues reports and builds them on the job runner, each in its own transactions."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], jobs: JobRunner, bank: Bank, scorer: AnswerScorer
+        self,
+        sessions: sessionmaker[Session],
+        jobs: JobRunner,
+        bank: Bank,
+        scorer: AnswerScorer,
+        writer: StrongerAnswerWriter | None = None,
     ) -> None:
         self.sessions, self.jobs, self.bank, self.scorer = sessions, jobs, bank, scorer
+        self.writer = writer
 
     def ensure(
         self, db: Session, interview: Interview, *, regenerate: bool = False
@@ -86,6 +93,7 @@ class ReportBuilder:
                     self.bank,
                     self.scorer,
                     progress=lambda p: self._set(report_id, progress=p),
+                    writer=self.writer,
                 )
             self._set(report_id, status=ReportStatus.DONE, progress=100, payload=payload)
         except Exception as error:  # a failed report says so; the interview is untouched

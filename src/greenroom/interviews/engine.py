@@ -17,12 +17,15 @@ from sqlalchemy.orm import Session
 
 from greenroom.db import utcnow
 from greenroom.interviews import repository
+from greenroom.interviews.llm_interviewer import LLMInterviewer, Move
 from greenroom.interviews.models import Interview, Speaker, Status, Turn, TurnKind
 from greenroom.interviews.phrases import FOLLOW_UP_LIMIT, phrase
 from greenroom.interviews.planner import plan_questions
 from greenroom.interviews.schemas import MAX_ANSWER_CHARS, Persona, Setup
+from greenroom.providers.llm import LLM
 from greenroom.questions.bank import BANK_VERSION, Bank
 from greenroom.questions.catalogue import ROLES, QuestionType
+from greenroom.questions.generation import QuestionGenerator, question_in
 from greenroom.questions.matcher import Coverage, KeyPointMatcher
 from greenroom.questions.schemas import Question
 
@@ -62,9 +65,29 @@ class Prompt:
 
 
 class InterviewEngine:
-    def __init__(self, bank: Bank, matcher: KeyPointMatcher) -> None:
+    def __init__(
+        self,
+        bank: Bank,
+        matcher: KeyPointMatcher,
+        interviewer: LLMInterviewer | None = None,
+        generator: QuestionGenerator | None = None,
+    ) -> None:
         self.bank = bank
         self.matcher = matcher
+        self.interviewer = interviewer
+        self.generator = generator
+
+    def with_llm(self, llm: LLM | None) -> InterviewEngine:
+        """The same bank and loaded model, with a language model that phrases, probes and
+        writes questions."""
+        if llm is None:
+            return InterviewEngine(self.bank, self.matcher)
+        return InterviewEngine(
+            self.bank,
+            self.matcher,
+            LLMInterviewer(llm),
+            QuestionGenerator(llm, self.matcher, self.bank),
+        )
 
     # --- creating -----------------------------------------------------------------------
     def create(
@@ -87,6 +110,8 @@ class InterviewEngine:
         )
         if not plan:
             raise InterviewError("The question bank has no questions for this setup yet.")
+        generated = self._generate(db, user_id, setup, len(plan))
+        plan = _interleave(plan[: len(plan) - len(generated)], [q["id"] for q in generated])
         interview = Interview(
             user_id=user_id,
             status=Status.PLANNED.value,
@@ -96,6 +121,7 @@ class InterviewEngine:
             level=setup.level.value,
             company=setup.company,
             plan=plan,
+            generated=generated,
             seed=seed,
             bank_version=BANK_VERSION,
             source_id=source_id,
@@ -104,6 +130,21 @@ class InterviewEngine:
         db.add(interview)
         db.flush()
         return interview
+
+    def _generate(
+        self, db: Session, user_id: int, setup: Setup, count: int
+    ) -> list[dict[str, Any]]:
+        """C2: about half the questions written by the language model, when asked for."""
+        if not setup.generate_questions or self.generator is None:
+            return []
+        wanted = {"behavioural": "behavioural", "system_design": "system_design"}
+        questions = self.generator.generate(
+            setup.model_dump(mode="json"),
+            max(1, count // 2),
+            avoid=repository.generated_question_texts(db, user_id),
+            question_type=wanted.get(setup.interview_type.value),
+        )
+        return [q.model_dump(mode="json") for q in questions]
 
     def start(self, db: Session, interview: Interview, name: str) -> list[Turn]:
         """Greets the candidate and asks the first question; does nothing once started."""
@@ -217,29 +258,60 @@ class InterviewEngine:
                     )
                 ]
             return self._move_on(db, interview, index, name, phrase("skip", persona, rng))
-        if self._count(interview, TurnKind.FOLLOW_UP, index) < FOLLOW_UP_LIMIT[persona]:
-            follow_up = self._follow_up(interview, prompt.question, " ".join(answers), persona)
-            if follow_up is not None:
-                text, meta = follow_up
-                lead = phrase("follow_up_lead", persona, rng, avoid=self._last_preface(interview))
-                return [
-                    self._add(
-                        db,
-                        interview,
-                        TurnKind.FOLLOW_UP,
-                        Speaker.INTERVIEWER,
-                        text,
-                        preface=lead,
-                        question_index=index,
-                        question_id=prompt.question.id,
-                        key_point_index=meta.get("key_point_index"),
-                        meta=meta,
-                    )
-                ]
-        acknowledgement = phrase(
+        answer = " ".join(answers)
+        may_follow_up = self._count(interview, TurnKind.FOLLOW_UP, index) < FOLLOW_UP_LIMIT[persona]
+        move = self._model_move(interview, prompt.question, answer, persona)
+        if move is not None:
+            via: dict[str, Any] = {"interviewer": "llm"}
+            follow_up: tuple[str, dict[str, Any]] | None = (
+                (move.follow_up, {"reason": "model"}) if move.follow_up else None
+            )
+            if move.wants_follow_up and follow_up is None:  # its question failed the checks
+                follow_up = self._follow_up(interview, prompt.question, answer, persona)
+        else:
+            via = {"interviewer": "rules"}
+            if self.interviewer is not None:
+                via["llm_unavailable"] = True
+            follow_up = self._follow_up(interview, prompt.question, answer, persona)
+        if may_follow_up and follow_up is not None:
+            text, meta = follow_up
+            lead = (move.acknowledgement if move else "") or phrase(
+                "follow_up_lead", persona, rng, avoid=self._last_preface(interview)
+            )
+            return [
+                self._add(
+                    db,
+                    interview,
+                    TurnKind.FOLLOW_UP,
+                    Speaker.INTERVIEWER,
+                    text,
+                    preface=lead,
+                    question_index=index,
+                    question_id=prompt.question.id,
+                    key_point_index=meta.get("key_point_index"),
+                    meta={**meta, **via},
+                )
+            ]
+        acknowledgement = (move.acknowledgement if move else "") or phrase(
             "acknowledgement", persona, rng, avoid=self._last_preface(interview)
         )
-        return self._move_on(db, interview, index, name, acknowledgement)
+        return self._move_on(db, interview, index, name, acknowledgement, via)
+
+    def _model_move(
+        self, interview: Interview, question: Question, answer: str, persona: Persona
+    ) -> Move | None:
+        """The language model's move, or None to use the rules (no model, or it failed)."""
+        if self.interviewer is None:
+            return None
+        asked = [
+            t.text
+            for t in interview.turns
+            if t.kind == TurnKind.FOLLOW_UP and t.question_id == question.id
+        ]
+        matches = self.matcher.match(answer, [kp.point for kp in question.key_points])
+        return self.interviewer.next_move(
+            question, ROLES[interview.role], answer, matches, persona, asked=asked
+        )
 
     def _follow_up(
         self, interview: Interview, question: Question, answer: str, persona: Persona
@@ -275,14 +347,28 @@ class InterviewEngine:
         return None
 
     def _move_on(
-        self, db: Session, interview: Interview, index: int, name: str, preface: str
+        self,
+        db: Session,
+        interview: Interview,
+        index: int,
+        name: str,
+        preface: str,
+        via: dict[str, Any] | None = None,
     ) -> list[Turn]:
         if index + 1 < len(interview.plan):
             transition = phrase("transition", self.persona(interview), self._rng(interview))
-            return [self._ask(db, interview, index + 1, preface=f"{preface} {transition}")]
-        return [self._close(db, interview, name, preface)]
+            return [self._ask(db, interview, index + 1, preface=f"{preface} {transition}", via=via)]
+        return [self._close(db, interview, name, preface, **(via or {}))]
 
-    def _ask(self, db: Session, interview: Interview, index: int, *, preface: str) -> Turn:
+    def _ask(
+        self,
+        db: Session,
+        interview: Interview,
+        index: int,
+        *,
+        preface: str,
+        via: dict[str, Any] | None = None,
+    ) -> Turn:
         question = self.question(interview, index)
         return self._add(
             db,
@@ -293,7 +379,7 @@ class InterviewEngine:
             preface=preface.strip(),
             question_index=index,
             question_id=question.id,
-            meta={"answer_time_s": question.answer_time_s},
+            meta={"answer_time_s": question.answer_time_s, **(via or {})},
         )
 
     def _close(
@@ -357,10 +443,14 @@ class InterviewEngine:
         return Persona(interview.setup.get("persona", Persona.NEUTRAL.value))
 
     def question(self, interview: Interview, index: int) -> Question:
-        question = self.bank.get(interview.plan[index])
+        question = self.find(interview, interview.plan[index])
         if question is None:  # a bank update removed it; the interview cannot go on with it
             raise InterviewError(f"Question {interview.plan[index]} is no longer in the bank.")
         return question
+
+    def find(self, interview: Interview, question_id: str) -> Question | None:
+        """A question of this interview: from the bank, or written for it by the model."""
+        return self.bank.get(question_id) or question_in(interview.generated or [], question_id)
 
     def prompt(self, interview: Interview) -> Prompt | None:
         """The question or follow-up waiting for an answer, or None."""
@@ -465,3 +555,11 @@ class InterviewEngine:
         interview.turns.append(turn)
         db.flush()  # written now: a crash after this line loses nothing
         return turn
+
+
+def _interleave(bank: list[str], generated: list[str]) -> list[str]:
+    """Bank and generated questions taken in turn, starting with the bank's."""
+    plan: list[str] = []
+    for index in range(max(len(bank), len(generated))):
+        plan += bank[index : index + 1] + generated[index : index + 1]
+    return plan

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from greenroom.db import Base, UTCDateTime, utcnow
@@ -53,6 +53,10 @@ class Interview(Base):
     level: Mapped[str] = mapped_column(String(20))
     company: Mapped[str] = mapped_column(String(120), default="")
     plan: Mapped[list[str]] = mapped_column(JSON)  # question ids, in the order they are asked
+    # Questions a language model wrote for this interview (bank schema), asked by their ids.
+    generated: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
     seed: Mapped[int] = mapped_column(Integer)
     bank_version: Mapped[str] = mapped_column(String(20))
     source_id: Mapped[int | None] = mapped_column(

@@ -47,6 +47,7 @@ def _form_choices(engine: InterviewEngine, role: str) -> dict[str, Any]:
         "unavailable": {k.value: v for k, v in UNAVAILABLE.items()},
         "suggestions": engine.bank.technologies_for(role) if role in ROLES else [],
         "max_answer_chars": MAX_ANSWER_CHARS,
+        "can_generate": engine.generator is not None,
     }
 
 
@@ -68,6 +69,7 @@ def _setup_from_form(form: dict[str, Any]) -> Setup:
             "notes": form.get("notes", ""),
             "persona": form.get("persona") or "neutral",
             "mode": form.get("mode") or "text",
+            "generate_questions": form.get("generate_questions") == "on",
         }
     )
 
@@ -176,7 +178,16 @@ def _create_and_start(
         errors = {"form": error.message}
     else:
         engine.start(db, interview, viewer.user.display_name)
-        return RedirectResponse(f"/interviews/{interview.id}", status_code=303)
+        response = RedirectResponse(f"/interviews/{interview.id}", status_code=303)
+        if setup.generate_questions and not interview.generated:
+            flash(
+                request,
+                response,
+                "warning",
+                "The language model could not write questions just now, so every question "
+                "comes from the bank.",
+            )
+        return response
     return render(
         request,
         "interviews/setup.html",
@@ -212,7 +223,7 @@ def room(
     # An answer stored just before a crash has no reply yet: give it one now.
     engine.respond(db, interview, viewer.user.display_name)
     prompt = engine.prompt(interview)
-    texts = {qid: q.text for qid in interview.plan if (q := engine.bank.get(qid))}
+    texts = {qid: q.text for qid in interview.plan if (q := engine.find(interview, qid))}
     return render(
         request,
         "interviews/room.html",
@@ -225,8 +236,22 @@ def room(
             if interview.status == Status.COMPLETED.value
             else [],
             "max_answer_chars": MAX_ANSWER_CHARS,
+            "interviewer_notice": _interviewer_notice(engine, interview),
         },
     )
+
+
+def _interviewer_notice(engine: InterviewEngine, interview: Interview) -> str:
+    """Says so when a configured language model is not the one answering right now."""
+    if engine.interviewer is None or interview.status != Status.IN_PROGRESS.value:
+        return ""
+    last = next((t for t in reversed(interview.turns) if t.speaker == "interviewer"), None)
+    if not engine.interviewer.available or (last is not None and last.meta.get("llm_unavailable")):
+        return (
+            "The AI interviewer is unavailable right now, so follow-ups come from the question "
+            "bank. Your answers are saved as usual."
+        )
+    return ""
 
 
 def _back_to(

@@ -50,3 +50,9 @@ def asked_question_ids(db: Session, user_id: int) -> set[str]:
         )
     )
     return {row for row in rows if row}
+
+
+def generated_question_texts(db: Session, user_id: int) -> list[str]:
+    """Every question a language model wrote for this user before: never to be repeated."""
+    rows = db.scalars(select(Interview.generated).where(Interview.user_id == user_id))
+    return [q["text"] for generated in rows for q in generated or [] if "text" in q]

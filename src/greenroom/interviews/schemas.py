@@ -56,6 +56,7 @@ class Setup(BaseModel):
     notes: str = Field(default="", max_length=2_000)
     persona: Persona = Persona.NEUTRAL
     mode: Mode = Mode.TEXT
+    generate_questions: bool = False  # C2: about half the questions written by the language model
 
     @field_validator("role")
     @classmethod

@@ -12,6 +12,7 @@ from greenroom.assessment.service import ReportBuilder
 from greenroom.config import Settings
 from greenroom.interviews.engine import InterviewEngine
 from greenroom.observability import Metrics
+from greenroom.providers.llm import LLM
 from greenroom.security import Keyring
 
 
@@ -25,3 +26,4 @@ class AppContext:
     metrics: Metrics
     interviews: InterviewEngine
     reports: ReportBuilder
+    llm: LLM | None = None  # None: no language model configured; the rules path answers

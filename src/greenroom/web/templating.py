@@ -17,7 +17,7 @@ from greenroom.web.deps import app_context
 from greenroom.web.flash import FLASH_COOKIE, read_flashes
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-FEATURES_WITH_TEMPLATES = ("web", "accounts", "interviews", "assessment")
+FEATURES_WITH_TEMPLATES = ("web", "accounts", "interviews", "assessment", "coach")
 
 
 def highlight(text: str, quotes: list[str]) -> Markup:

@@ -12,3 +12,18 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+/**
+ * A submit button with data-busy-label="…" shows that text, and cannot be pressed twice, while
+ * a slow request (planning, writing questions) runs.
+ */
+document.addEventListener("submit", (event) => {
+  if (event.defaultPrevented) return;
+  const submitter = /** @type {SubmitEvent} */ (event).submitter;
+  if (submitter instanceof HTMLButtonElement && submitter.dataset.busyLabel) {
+    window.setTimeout(() => {
+      submitter.disabled = true;
+      submitter.textContent = submitter.dataset.busyLabel || "";
+    });
+  }
+});

@@ -72,7 +72,15 @@ function wireAnswerForm() {
       form.requestSubmit();
     }
   });
-  form.addEventListener("submit", () => window.clearTimeout(pending));
+  form.addEventListener("submit", (event) => {
+    window.clearTimeout(pending);
+    // The interviewer may take a few seconds to decide: say so, and stop a double send.
+    const sender = /** @type {SubmitEvent} */ (event).submitter;
+    if (sender instanceof HTMLButtonElement && !sender.hasAttribute("formaction")) {
+      sender.disabled = true;
+      sender.textContent = "The interviewer is thinking…";
+    }
+  });
   count();
   text.focus();
   text.setSelectionRange(text.value.length, text.value.length);

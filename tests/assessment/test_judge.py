@@ -8,6 +8,7 @@ import json
 import pytest
 
 from greenroom.assessment.batch import default_scorer
+from greenroom.assessment.calibration import view_of
 from greenroom.assessment.evaluators import QuestionView
 from greenroom.assessment.judge import JUDGE_MAX_MOVE, AnswerJudge, Judgement, adjust
 from greenroom.assessment.scoring import AnswerScorer
@@ -23,15 +24,7 @@ ANSWER = (
 
 
 def view(question_id: str) -> QuestionView:
-    question = load_bank().by_id[question_id]
-    return QuestionView(
-        text=question.text,
-        type=question.type.value,
-        key_points=tuple(kp.point for kp in question.key_points),
-        model_answer=question.model_answer,
-        answer_time_s=question.answer_time_s,
-        technologies=question.technologies,
-    )
+    return view_of(load_bank(), question_id)
 
 
 def judging(*replies: str | Exception) -> tuple[AnswerScorer, QueuedLLM]:

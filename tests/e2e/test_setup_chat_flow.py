@@ -6,20 +6,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ARTIFACTS, LiveServer
+from tests.e2e.test_interview_flow import _sign_up
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "describe it and practise it"
-
-
-def _sign_up(page: Page, server: LiveServer, email: str) -> None:
-    page.goto(f"{server.url}/signup")
-    page.get_by_label("Display name").fill("Ada")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    expect(page.locator("#password-check")).to_contain_text("can be used")
-    page.get_by_label("Repeat the password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="Welcome, Ada")).to_be_visible()
 
 
 def _say(page: Page, message: str) -> None:

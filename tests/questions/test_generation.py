@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import json
 
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from greenroom.accounts.models import User
 from greenroom.assessment.batch import default_scorer
+from greenroom.app import create_app
 from greenroom.assessment.report import build_report
+from greenroom.config import Settings
 from greenroom.interviews.engine import InterviewEngine
 from greenroom.interviews.schemas import Setup
 from greenroom.providers.llm import LLMUnavailable
 from greenroom.providers.llm.queued import QueuedLLM
 from greenroom.questions.bank import load_bank
+from tests.helpers import post_form, signup
 
 
 def written(text: str) -> str:
@@ -94,3 +98,16 @@ def test_a_model_that_is_down_leaves_the_plan_to_the_bank(
     engine = interview_engine.with_llm(QueuedLLM(*[LLMUnavailable("refused")] * 9))
     interview = engine.create(db, user.id, Setup.model_validate(SETUP), seed=5)
     assert interview.generated == [] and len(interview.plan) == 4
+
+
+def test_the_page_says_when_no_question_could_be_written(
+    settings: Settings, schema: None, interview_engine: InterviewEngine
+) -> None:
+    app = create_app(settings, interviews=interview_engine, llm=QueuedLLM(*["{}"] * 12))
+    with TestClient(app) as client:
+        signup(client, "gen@example.com")
+        form = {**{k: str(v) for k, v in SETUP.items()}, "generate_questions": "on"}
+        room = post_form(client, "/practice", "/practice", form)
+        assert room.status_code == 200 and "Question 1 of 4" in room.text
+        assert "could not write questions just now" in room.text
+    app.state.greenroom.engine.dispose()

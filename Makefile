@@ -4,8 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := src/greenroom/web/static/vendor
-# Debian packages: the app needs none yet beyond Python; the browser tests need Chromium.
-RUN_DEBS :=
+# Debian packages: espeak-ng is the fallback interviewer voice; the browser tests need Chromium.
+RUN_DEBS := espeak-ng
 TEST_DEBS := chromium fonts-dejavu-core
 PYTEST_ARGS ?=
 

@@ -24,6 +24,7 @@ from greenroom.db import make_engine, make_session_factory
 from greenroom.interviews import api as interviews_api
 from greenroom.interviews import pages as interviews_pages
 from greenroom.interviews import setup_chat_pages
+from greenroom.interviews import voice as interviews_voice
 from greenroom.interviews.engine import InterviewEngine
 from greenroom.interviews.runtime import default_engine
 from greenroom.jobs import JobRunner
@@ -47,6 +48,7 @@ ROUTERS = (
     settings_pages.router,
     admin_pages.router,
     interviews_pages.router,
+    interviews_voice.router,
     setup_chat_pages.router,
     assessment_pages.router,
     coach_pages.router,
@@ -124,4 +126,6 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)
+    # WebSockets carry no CSRF token; the socket checks the Origin and the session itself.
+    app.include_router(interviews_voice.socket_router)
     return app

@@ -43,7 +43,7 @@ def test_api_refuses_bad_setups_and_bad_moves(client: TestClient) -> None:
     auth = _auth(client)
     assert (
         client.post(
-            "/api/v1/interviews", headers=auth, json={"role": "backend", "mode": "voice"}
+            "/api/v1/interviews", headers=auth, json={"role": "backend", "interview_type": "coding"}
         ).status_code
         == 422
     )

@@ -154,7 +154,6 @@ def test_duration_sets_the_number_of_questions() -> None:
     [
         ({"role": "astronaut"}, "choose one of the listed roles"),
         ({"interview_type": "coding"}, "code editor"),
-        ({"mode": "voice"}, "Voice interviews are not available yet"),
         ({"question_count": 40}, "less than or equal to 15"),
     ],
 )

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from greenroom.accounts.models import User
-from greenroom.assessment.batch import default_scorer
 from greenroom.app import create_app
+from greenroom.assessment.batch import default_scorer
 from greenroom.assessment.report import build_report
 from greenroom.config import Settings
 from greenroom.interviews.engine import InterviewEngine

@@ -177,8 +177,11 @@ def _create_and_start(
     except InterviewError as error:
         errors = {"form": error.message}
     else:
-        engine.start(db, interview, viewer.user.display_name)
-        response = RedirectResponse(f"/interviews/{interview.id}", status_code=303)
+        if setup.mode == Mode.VOICE:  # the voice room greets and asks, in speech
+            response = RedirectResponse(f"/interviews/{interview.id}/voice", status_code=303)
+        else:
+            engine.start(db, interview, viewer.user.display_name)
+            response = RedirectResponse(f"/interviews/{interview.id}", status_code=303)
         if setup.generate_questions and not interview.generated:
             flash(
                 request,
@@ -220,6 +223,8 @@ def room(
     db: SessionDep,
     engine: EngineDep,
 ) -> Response:
+    # A voice interview whose microphone failed continues here, in text.
+    engine.start(db, interview, viewer.user.display_name)
     # An answer stored just before a crash has no reply yet: give it one now.
     engine.respond(db, interview, viewer.user.display_name)
     prompt = engine.prompt(interview)

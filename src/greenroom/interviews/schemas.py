@@ -35,7 +35,6 @@ class Mode(StrEnum):
 # What is not built yet is refused with a reason rather than silently changed.
 UNAVAILABLE = {
     InterviewType.CODING: "Coding interviews need the code editor, which is not available yet.",
-    Mode.VOICE: "Voice interviews are not available yet; choose text.",
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
@@ -14,6 +14,7 @@ from greenroom.interviews.engine import InterviewEngine
 from greenroom.observability import Metrics
 from greenroom.providers.llm import LLM
 from greenroom.security import Keyring
+from greenroom.speech.models import VoiceModels, default_voice_models
 
 
 @dataclass
@@ -27,3 +28,4 @@ class AppContext:
     interviews: InterviewEngine
     reports: ReportBuilder
     llm: LLM | None = None  # None: no language model configured; the rules path answers
+    voice: VoiceModels = field(default_factory=default_voice_models)

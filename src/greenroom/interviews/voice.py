@@ -1,0 +1,93 @@
+"""Voice interviews: the voice room page and its WebSocket (docs/voice.md)."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Depends, Request, Response, WebSocket
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from greenroom.accounts.auth import resolve_session
+from greenroom.accounts.deps import CurrentViewer
+from greenroom.interviews import service
+from greenroom.interviews.deps import OwnedInterview
+from greenroom.interviews.engine import InterviewEngine
+from greenroom.interviews.models import Status
+from greenroom.web.context import AppContext
+from greenroom.web.csrf import SESSION_COOKIE, verify_csrf
+from greenroom.web.templating import render
+
+log = logging.getLogger(__name__)
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+socket_router = APIRouter(include_in_schema=False)  # a WebSocket has no CSRF token: Origin instead
+RUNNING = {Status.PLANNED.value, Status.IN_PROGRESS.value, Status.PAUSED.value}
+POLICY_VIOLATION = 1008
+
+
+@router.get("/interviews/{interview_id}/voice", response_class=HTMLResponse)
+def voice_room(request: Request, interview: OwnedInterview, viewer: CurrentViewer) -> Response:
+    if interview.status not in RUNNING:
+        return RedirectResponse(f"/interviews/{interview.id}", status_code=303)
+    return render(
+        request,
+        "interviews/voice_room.html",
+        {
+            "interview": interview,
+            "title": service.title(interview),
+            "socket_path": f"/interviews/{interview.id}/voice/socket",
+            "persona": interview.setup.get("persona", "neutral"),
+            "text_url": f"/interviews/{interview.id}",
+            "report_url": f"/interviews/{interview.id}/report",
+        },
+    )
+
+
+@socket_router.websocket("/interviews/{interview_id}/voice/socket")
+async def voice_socket(websocket: WebSocket, interview_id: int) -> None:
+    """The owner's browser only: session cookie, same Origin, a running interview."""
+    context: AppContext = websocket.app.state.greenroom
+    origin = _own_origin(websocket)
+    if websocket.headers.get("origin") != origin:
+        await websocket.close(POLICY_VIOLATION, "This page may not open the interview's socket.")
+        return
+    found = _owner_and_interview(context, websocket.cookies.get(SESSION_COOKIE, ""), interview_id)
+    if found is None:
+        await websocket.close(POLICY_VIOLATION, "Sign in, and open one of your own interviews.")
+        return
+    name, engine = found, context.interviews
+    from greenroom.speech.session import run_voice_session  # Pipecat loads on first use
+
+    await websocket.accept()
+    await run_voice_session(
+        websocket,
+        models=context.voice,
+        sessions=context.sessions,
+        engine=engine,
+        interview_id=interview_id,
+        name=name,
+        origin=origin,
+    )
+
+
+def _own_origin(websocket: WebSocket) -> str:
+    scheme = "https" if websocket.url.scheme == "wss" else "http"
+    return f"{scheme}://{websocket.headers.get('host', '')}"
+
+
+def _owner_and_interview(context: AppContext, token: str, interview_id: int) -> str | None:
+    """The candidate's display name when the cookie's user owns a running interview."""
+    if not token:
+        return None
+    with context.sessions() as db:
+        resolved = resolve_session(db, context.settings, context.keys, token)
+        if resolved.session is None:
+            return None
+        user = resolved.session.user
+        interview = service.owned(db, user.id, interview_id)
+        db.commit()  # resolving a session refreshes its last-seen time
+        if interview is None or interview.status not in RUNNING:
+            return None
+        return user.display_name
+
+
+__all__ = ["InterviewEngine", "router", "socket_router"]

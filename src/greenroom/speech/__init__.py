@@ -1,0 +1,1 @@
+"""Voice interviews: the Pipecat pipeline, Greenroom's turn-taking, and delivery analysis."""

@@ -1,0 +1,116 @@
+"""One voice interview over a WebSocket: the Pipecat pipeline and the models it shares.
+
+transport in → Silero VAD → Whisper (segments, in the background) → the interviewer
+(speech/interviewer.py) → Piper → transport out. The models load once per process; each session
+builds its own pipeline around them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import WebSocket
+from sqlalchemy.orm import Session, sessionmaker
+
+from greenroom.interviews.engine import InterviewEngine
+from greenroom.providers.stt.whisper import FILLER_PROMPT
+from greenroom.speech.interviewer import VoiceInterviewer
+from greenroom.speech.models import VoiceModels
+from greenroom.speech.serializer import VoiceSerializer
+
+log = logging.getLogger(__name__)
+VAD_STOP_S = 0.2  # the detector's "stopped speaking"; the turn policy decides the rest
+OUT_SAMPLE_RATE = 22_050
+
+
+def _stt(models: VoiceModels) -> Any:
+    from pipecat.services.whisper.stt import WhisperSTTService
+
+    class SharedWhisperSTTService(WhisperSTTService):
+        """Pipecat's Whisper service on the process's loaded model (no load per session)."""
+
+        def _load(self) -> None:
+            self._model = models.whisper.model
+
+    return SharedWhisperSTTService(
+        settings=WhisperSTTService.Settings(
+            model=str(models.whisper.path), initial_prompt=FILLER_PROMPT
+        ),
+        device="cpu",
+        compute_type="int8",
+    )
+
+
+def _tts(models: VoiceModels) -> Any:
+    from pipecat.services.piper.tts import PiperTTSService
+
+    return PiperTTSService(
+        settings=PiperTTSService.Settings(voice="en_US-joe-medium"),
+        download_dir=Path(models.piper_dir),
+    )
+
+
+async def run_voice_session(
+    websocket: WebSocket,
+    *,
+    models: VoiceModels,
+    sessions: sessionmaker[Session],
+    engine: InterviewEngine,
+    interview_id: int,
+    name: str,
+    origin: str,
+) -> None:
+    """Runs the pipeline until the candidate hangs up, the interview ends, or the socket fails."""
+    from pipecat.audio.vad.silero import SileroVADAnalyzer
+    from pipecat.audio.vad.vad_analyzer import VADParams
+    from pipecat.pipeline.pipeline import Pipeline
+    from pipecat.pipeline.runner import PipelineRunner
+    from pipecat.pipeline.task import PipelineParams, PipelineTask
+    from pipecat.processors.audio.vad_processor import VADProcessor
+    from pipecat.transports.websocket.fastapi import (
+        FastAPIWebsocketParams,
+        FastAPIWebsocketTransport,
+    )
+
+    transport = FastAPIWebsocketTransport(
+        websocket,
+        FastAPIWebsocketParams(
+            audio_in_enabled=True,
+            audio_out_enabled=True,
+            audio_in_sample_rate=16_000,
+            audio_out_sample_rate=OUT_SAMPLE_RATE,
+            serializer=VoiceSerializer(),
+            allowed_origins=[origin],
+        ),
+    )
+    stt, tts = await asyncio.to_thread(lambda: (_stt(models), _tts(models)))
+    interviewer = VoiceInterviewer(
+        sessions=sessions,
+        engine=engine,
+        interview_id=interview_id,
+        name=name,
+        smart_turn=models.smart_turn,
+    )
+    pipeline = Pipeline(
+        [
+            transport.input(),
+            VADProcessor(vad_analyzer=SileroVADAnalyzer(params=VADParams(stop_secs=VAD_STOP_S))),
+            stt,
+            interviewer,
+            tts,
+            transport.output(),
+        ]
+    )
+    task = PipelineTask(
+        pipeline,
+        params=PipelineParams(audio_in_sample_rate=16_000, audio_out_sample_rate=OUT_SAMPLE_RATE),
+    )
+
+    @transport.event_handler("on_client_disconnected")  # type: ignore[untyped-decorator]
+    async def _gone(_transport: Any, _socket: Any) -> None:
+        await task.cancel()
+
+    await PipelineRunner(handle_sigint=False).run(task)

@@ -1,0 +1,56 @@
+"""Speech in and out with the models that ship in packages: Piper speaks, espeak-ng stands in,
+faster-whisper (tiny.en) transcribes what Piper said."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from greenroom.providers.stt import SAMPLE_RATE, TranscriptionError
+from greenroom.providers.stt.whisper import WhisperSTT
+from greenroom.providers.tts import Voice
+from greenroom.providers.tts.espeak import EspeakTTS
+from tests.speech.voices import piper, silence, speak, word_error_rate
+
+ANSWER = (
+    "I would add an index on the customer id column. Then I would check the query plan, "
+    "and measure the page again before and after the change."
+)
+
+
+@pytest.fixture(scope="module")
+def whisper() -> WhisperSTT:
+    return WhisperSTT()
+
+
+def test_piper_speaks_sentence_by_sentence_and_pace_changes_the_length() -> None:
+    chunks = list(piper().speak(ANSWER))
+    assert len(chunks) == 2  # one per sentence, so the first can play while the next is made
+    normal = sum(len(c) for c in chunks) / 2 / piper().sample_rate
+    brisk = speak(ANSWER, voice=Voice(pace=1.3))
+    assert 5 < normal < 15
+    assert len(brisk) / SAMPLE_RATE < 0.9 * normal
+
+
+def test_espeak_is_the_fallback_voice() -> None:
+    audio = speak("Mhm. Right. Okay.", EspeakTTS())
+    assert len(audio) / SAMPLE_RATE > 0.5 and float(np.abs(audio).max()) > 0.05
+
+
+def test_whisper_transcribes_the_interviewers_own_voice(whisper: WhisperSTT) -> None:
+    audio = np.concatenate([silence(0.3), speak(ANSWER), silence(0.3)])
+    transcript = whisper.transcribe(audio)
+    assert word_error_rate(ANSWER, transcript.text) <= 0.15, transcript.text
+    starts = [w.start for w in transcript.words]
+    assert starts == sorted(starts)  # (the first word's start is not reliable: it says 0.0)
+    assert transcript.duration_s == pytest.approx(len(audio) / SAMPLE_RATE)
+
+
+def test_silence_gives_no_words_and_bad_audio_a_clear_error(whisper: WhisperSTT) -> None:
+    assert whisper.transcribe(silence(2.0)).words == []
+    with pytest.raises(TranscriptionError, match="float32"):
+        whisper.transcribe(np.zeros(16000, dtype=np.int16))
+    broken = silence(1.0)
+    broken[100] = np.nan
+    with pytest.raises(TranscriptionError, match="invalid"):
+        whisper.transcribe(broken)

@@ -1,0 +1,136 @@
+"""A voice interview over the real socket: Silero VAD, Whisper, the turn policy, the engine
+and Piper, driven by the project's own voice as the candidate."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+from starlette.testclient import WebSocketTestSession
+from starlette.websockets import WebSocketDisconnect
+
+from greenroom.interviews.models import Interview, TurnKind
+from greenroom.questions.bank import load_bank
+from tests.helpers import post_form, signup
+from tests.speech.voices import silence, speak, word_error_rate
+
+ORIGIN = {"origin": "http://testserver"}
+FRAME = 640  # 20 ms of 16 kHz 16-bit audio
+
+
+def pcm(audio: np.ndarray) -> bytes:
+    return bytes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+
+
+def start_text_interview(client: TestClient) -> str:
+    signup(client, "voice@example.com")
+    created = post_form(
+        client,
+        "/practice",
+        "/practice",
+        {"role": "backend", "interview_type": "technical", "question_count": "1"},
+        follow_redirects=False,
+    )
+    return str(created.headers["location"])
+
+
+def messages_until(
+    socket: WebSocketTestSession, wanted: str, *, feed: bytes = b"", limit_s: float = 60
+) -> tuple[list[dict[str, Any]], int]:
+    """JSON messages until one of type `wanted`; counts interviewer audio bytes on the way.
+    While waiting it keeps feeding `feed` (silence) in real time, as a microphone would."""
+    seen: list[dict[str, Any]] = []
+    audio = 0
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        if feed:
+            socket.send_bytes(feed)
+        message = socket.receive()
+        if message.get("bytes"):
+            audio += len(message["bytes"])
+            continue
+        if message.get("text"):
+            data = json.loads(message["text"])
+            seen.append(data)
+            if data["type"] == wanted:
+                return seen, audio
+        if message.get("type") == "websocket.close":
+            raise AssertionError(f"closed: {message}")
+    raise AssertionError(f"no {wanted!r} within {limit_s} s: {seen[-5:]}")
+
+
+def closed(socket: WebSocketTestSession, limit: int = 200) -> bool:
+    """True once the server closes the socket (anything still in flight is read first)."""
+    return any(socket.receive().get("type") == "websocket.close" for _ in range(limit))
+
+
+@pytest.fixture
+def voice_client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as client:
+        yield client
+
+
+def test_a_spoken_answer_is_heard_stored_and_answered(
+    voice_client: TestClient, app: FastAPI, db: Session
+) -> None:
+    room = start_text_interview(voice_client)
+    interview_id = int(room.rsplit("/", 1)[1])
+    with voice_client.websocket_connect(f"{room}/voice/socket", headers=ORIGIN) as socket:
+        socket.send_text(json.dumps({"type": "start", "sample_rate": 16000}))
+        messages_until(socket, "ready")
+        # The interviewer greets and asks (its audio streams in); then it listens.
+        heard: list[dict[str, Any]] = []
+        spoken = 0
+        while not heard or heard[-1] != {"type": "state", "state": "listening"}:
+            more, audio = messages_until(socket, "state", feed=pcm(silence(0.02)))
+            heard += more
+            spoken += audio
+        question = next(m for m in heard if m["type"] == "turn" and m["kind"] == "question")
+        assert spoken > 22_050 * 2  # more than a second of the interviewer's voice
+        bank_question = next(q for q in load_bank().questions if q.text == question["text"])
+        said = bank_question.model_answer.split(". ")[0] + "."
+        answer = np.concatenate([speak(said), silence(0.2)])
+        for start in range(0, len(answer) * 2, FRAME):
+            socket.send_bytes(pcm(answer)[start : start + FRAME])
+            time.sleep(0.005)
+        after, _ = messages_until(socket, "turn", feed=pcm(silence(0.02)), limit_s=40)
+        captions = [m for m in after if m["type"] == "caption" and m["speaker"] == "candidate"]
+        assert captions and word_error_rate(said, captions[-1]["text"]) <= 0.25
+    db.expire_all()
+    interview = db.get(Interview, interview_id)
+    assert interview is not None
+    answers = [t for t in interview.turns if t.kind == TurnKind.ANSWER]
+    assert len(answers) == 1 and word_error_rate(said, answers[0].text) <= 0.25
+
+
+def test_the_socket_refuses_strangers_other_pages_and_bad_audio(voice_client: TestClient) -> None:
+    room = start_text_interview(voice_client)
+    with (
+        pytest.raises(WebSocketDisconnect) as refused,
+        voice_client.websocket_connect(
+            f"{room}/voice/socket", headers={"origin": "https://evil.example"}
+        ) as socket,
+    ):
+        socket.receive()
+    assert refused.value.code == 1008
+    with voice_client.websocket_connect(f"{room}/voice/socket", headers=ORIGIN) as socket:
+        socket.send_text(json.dumps({"type": "start", "sample_rate": 16000}))
+        messages_until(socket, "ready")
+        socket.send_bytes(b"\x01\x02\x03")  # not whole 16-bit samples
+        errors, _ = messages_until(socket, "error", limit_s=20)
+        assert errors[-1]["fatal"] and "16-bit" in errors[-1]["message"]
+        assert closed(socket)
+    other = TestClient(voice_client.app)
+    with (
+        pytest.raises(WebSocketDisconnect) as stranger,
+        other.websocket_connect(f"{room}/voice/socket", headers=ORIGIN) as socket,
+    ):
+        socket.receive()
+    assert stranger.value.code == 1008

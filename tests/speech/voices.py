@@ -1,0 +1,47 @@
+"""Real speech for tests: the project's own Piper voice (and espeak-ng), resampled to 16 kHz."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import numpy as np
+from scipy.signal import resample_poly
+
+from greenroom.providers.stt import SAMPLE_RATE, Audio
+from greenroom.providers.tts import TextToSpeech, Voice
+from greenroom.providers.tts.piper import PiperTTS
+
+
+@cache
+def piper() -> PiperTTS:
+    return PiperTTS()
+
+
+def to_16k(pcm: bytes, rate: int) -> Audio:
+    """16-bit PCM at `rate` as float32 at 16 kHz (22,050 → 16,000 is 320/441)."""
+    samples = np.frombuffer(pcm, dtype=np.int16).astype(np.float32) / 32768
+    divisor = np.gcd(SAMPLE_RATE, rate)
+    resampled = resample_poly(samples, SAMPLE_RATE // divisor, rate // divisor)
+    return np.asarray(resampled, dtype=np.float32)
+
+
+def speak(text: str, tts: TextToSpeech | None = None, voice: Voice = Voice()) -> Audio:
+    engine = tts or piper()
+    return to_16k(b"".join(engine.speak(text, voice)), engine.sample_rate)
+
+
+def silence(seconds: float) -> Audio:
+    return np.zeros(int(seconds * SAMPLE_RATE), dtype=np.float32)
+
+
+def word_error_rate(reference: str, hypothesis: str) -> float:
+    """Word-level edit distance over the reference length, ignoring case and punctuation."""
+    ref = re.findall(r"[a-z0-9']+", reference.lower())
+    hyp = re.findall(r"[a-z0-9']+", hypothesis.lower())
+    row = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, start=1):
+        previous, row[0] = row[0], i
+        for j, h in enumerate(hyp, start=1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (r != h))
+    return row[len(hyp)] / max(1, len(ref))

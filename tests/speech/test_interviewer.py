@@ -1,0 +1,164 @@
+"""The voice interviewer processor in a Pipecat test pipeline, on the real database and engine:
+barge-in, back-channels at natural pauses, "give me a moment", and bad input."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from pipecat.frames.frames import (
+    BotStartedSpeakingFrame,
+    BotStoppedSpeakingFrame,
+    Frame,
+    InputAudioRawFrame,
+    InputTransportMessageFrame,
+    InterruptionFrame,
+    OutputTransportMessageUrgentFrame,
+    TranscriptionFrame,
+    TTSSpeakFrame,
+    VADUserStartedSpeakingFrame,
+    VADUserStoppedSpeakingFrame,
+)
+from pipecat.tests.utils import SleepFrame, run_test
+from sqlalchemy.orm import Session
+
+from greenroom.accounts.models import User
+from greenroom.config import Settings
+from greenroom.db import make_engine, make_session_factory
+from greenroom.interviews.engine import InterviewEngine
+from greenroom.interviews.models import Interview, TurnKind
+from greenroom.interviews.schemas import Setup
+from greenroom.speech.interviewer import BACKCHANNELS, VoiceInterviewer
+from greenroom.speech.models import default_voice_models
+from greenroom.speech.serializer import protocol_error
+
+START = InputTransportMessageFrame(message={"type": "start", "sample_rate": 16000})
+SILENCE = InputAudioRawFrame(audio=bytes(640), sample_rate=16000, num_channels=1)
+
+
+def warped(factor: float) -> Callable[[], float]:
+    """A clock running `factor` times faster than real time."""
+    origin = time.monotonic()
+    return lambda: origin + (time.monotonic() - origin) * factor
+
+
+def interviewer(
+    settings: Settings, engine: InterviewEngine, interview: Interview, factor: float = 1.0
+) -> VoiceInterviewer:
+    sessions = make_session_factory(make_engine(settings.resolved_database_url))
+    return VoiceInterviewer(
+        sessions=sessions,
+        engine=engine,
+        interview_id=interview.id,
+        name="Cand",
+        smart_turn=default_voice_models().smart_turn,
+        clock=warped(factor),
+    )
+
+
+def planned(db: Session, user: User, engine: InterviewEngine) -> Interview:
+    setup = Setup.model_validate({"role": "backend", "question_count": 2, "mode": "voice"})
+    interview = engine.create(db, user.id, setup, seed=4)
+    db.commit()
+    return interview
+
+
+def messages(frames: list[Frame]) -> list[dict[str, object]]:
+    return [f.message for f in frames if isinstance(f, OutputTransportMessageUrgentFrame)]
+
+
+def test_speaking_over_the_interviewer_stops_it(
+    settings: Settings, db: Session, user: User, interview_engine: InterviewEngine
+) -> None:
+    processor = interviewer(settings, interview_engine, planned(db, user, interview_engine))
+    down, _ = asyncio.run(
+        run_test(
+            processor,
+            frames_to_send=[
+                START,
+                SleepFrame(0.3),
+                BotStartedSpeakingFrame(),
+                VADUserStartedSpeakingFrame(),
+                SleepFrame(0.1),
+            ],
+        )
+    )
+    kinds = [type(f) for f in down]
+    spoken = [f for f in down if isinstance(f, TTSSpeakFrame)]
+    assert len(spoken) == 2  # the greeting, then the first question
+    assert InterruptionFrame in kinds
+    assert kinds.index(InterruptionFrame) > kinds.index(TTSSpeakFrame)
+    assert {"type": "state", "state": "listening"} in messages(list(down))
+
+
+def test_a_backchannel_comes_at_a_pause_in_a_long_answer_not_during_speech(
+    settings: Settings, db: Session, user: User, interview_engine: InterviewEngine
+) -> None:
+    processor = interviewer(
+        settings, interview_engine, planned(db, user, interview_engine), factor=3.0
+    )
+    down, _ = asyncio.run(
+        run_test(
+            processor,
+            frames_to_send=[
+                START,
+                SleepFrame(0.3),
+                BotStartedSpeakingFrame(),
+                BotStoppedSpeakingFrame(),  # the question was asked: listening
+                VADUserStartedSpeakingFrame(),
+                *[SILENCE] * 5,
+                SleepFrame(4.5),  # 13.5 s of speech on the warped clock, no back-channel
+                VADUserStoppedSpeakingFrame(),
+                TranscriptionFrame("We moved the jobs to a queue in May.", "cand", "t"),
+                SleepFrame(0.6),  # a pause of about two seconds on the warped clock
+            ],
+        )
+    )
+    frames = list(down)
+    spoken = [f.text for f in frames if isinstance(f, TTSSpeakFrame)]
+    backchannels = [text for text in spoken if text in BACKCHANNELS]
+    assert len(backchannels) == 1
+    stopped = next(i for i, f in enumerate(frames) if isinstance(f, VADUserStoppedSpeakingFrame))
+    said = next(i for i, f in enumerate(frames) if getattr(f, "text", "") in BACKCHANNELS)
+    assert said > stopped  # never while the candidate was speaking
+
+
+def test_a_moment_is_recorded_and_the_interviewer_waits(
+    settings: Settings, db: Session, user: User, interview_engine: InterviewEngine
+) -> None:
+    interview = planned(db, user, interview_engine)
+    processor = interviewer(settings, interview_engine, interview, factor=20.0)
+    down, _ = asyncio.run(
+        run_test(
+            processor,
+            frames_to_send=[
+                START,
+                SleepFrame(0.3),
+                BotStartedSpeakingFrame(),
+                BotStoppedSpeakingFrame(),
+                InputTransportMessageFrame(message={"type": "moment"}),
+                SleepFrame(1.0),  # 20 s on the warped clock: longer than any silence rule
+            ],
+        )
+    )
+    assert {"type": "state", "state": "waiting"} in messages(list(down))
+    db.expire_all()
+    turns = db.get(Interview, interview.id).turns  # type: ignore[union-attr]
+    assert [t.kind for t in turns][-2:] == [TurnKind.MOMENT, TurnKind.MOMENT_REPLY]
+    assert not any(t.kind == TurnKind.ANSWER for t in turns)
+
+
+def test_malformed_input_ends_the_session_with_the_reason(
+    settings: Settings, db: Session, user: User, interview_engine: InterviewEngine
+) -> None:
+    processor = interviewer(settings, interview_engine, planned(db, user, interview_engine))
+    down, up = asyncio.run(
+        run_test(
+            processor,
+            frames_to_send=[START, SleepFrame(0.2), protocol_error("Audio must be 16-bit PCM.")],
+        )
+    )
+    errors = [m for m in messages(list(down)) if m["type"] == "error"]
+    assert errors == [{"type": "error", "message": "Audio must be 16-bit PCM.", "fatal": True}]
+    assert any(type(f).__name__ in {"EndTaskFrame", "EndWorkerFrame"} for f in up)

@@ -11,14 +11,17 @@ from collections.abc import Callable
 from statistics import mean
 from typing import Any
 
+from greenroom.assessment import spoken
 from greenroom.assessment.evaluators import Measurements, QuestionView
 from greenroom.assessment.scoring import RUBRIC_VERSION, AnswerScorer
 from greenroom.assessment.stronger import StrongerAnswerWriter
-from greenroom.interviews.models import Interview, TurnKind
+from greenroom.interviews.models import Interview, Turn, TurnKind
 from greenroom.questions.bank import BANK_VERSION, Bank
 from greenroom.questions.generation import question_in
 from greenroom.questions.matcher import Coverage
 from greenroom.questions.schemas import Question
+from greenroom.speech.delivery import Delivery
+from greenroom.speech.delivery_evidence import FILLER_CAVEAT
 
 NOT_ENOUGH = "not enough evidence"
 CATEGORY_HELP = {
@@ -27,6 +30,15 @@ CATEGORY_HELP = {
     "problem_solving": "structure and concrete steps in technical, debugging and design answers",
     "cultural_fit": "behavioural stories: STAR structure, ownership and results",
     "confidence": "few hedges, your own part stated, and starting without long delays",
+}
+# Spoken answers add their delivery to two categories (docs/scoring.md, "Delivery").
+DELIVERY_CATEGORIES = {
+    "communication": ("pace", "pauses", "filler_words_spoken", "loudness", "pitch_variation"),
+    "confidence": ("start_delay", "pauses", "loudness"),
+}
+DELIVERY_HELP = {
+    "communication": "and, when spoken, pace, pauses, fillers, steady loudness and pitch variation",
+    "confidence": "and, when spoken, a prompt start, few long pauses and a steady voice",
 }
 
 
@@ -79,6 +91,11 @@ def build_report(
         "bank_version": BANK_VERSION,
         "model_versions": _model_versions(scorer, writer),
     }
+    timeline = spoken.timeline(
+        [(q["number"], spoken.deliveries(_answers(interview, q["number"] - 1))) for q in answered]
+    )
+    if timeline:  # voice answers only: a typed interview's report has no such key
+        report["delivery_timeline"] = timeline
     report["final_assessment"] = _final_assessment(report)
     return report
 
@@ -99,11 +116,7 @@ def _question_report(
     scorer: AnswerScorer,
     writer: StrongerAnswerWriter | None = None,
 ) -> dict[str, Any]:
-    answers = [
-        t
-        for t in interview.turns
-        if t.kind == TurnKind.ANSWER and t.question_index == index and t.text.strip()
-    ]
+    answers = _answers(interview, index)
     follow_ups = [
         t.text
         for t in interview.turns
@@ -154,7 +167,7 @@ def _question_report(
         }
         for kp in data["key_points"]
     ]
-    return {
+    result = {
         **base,
         "answered": True,
         "score": data["score"] or 0,
@@ -164,6 +177,35 @@ def _question_report(
         "guards": data["guards"],
         "key_points": key_points,
         **_stronger(writer, question, assessment.scored_text, key_points, bool(data["guards"])),
+    }
+    return _with_delivery(result, spoken.deliveries(answers))
+
+
+def _answers(interview: Interview, index: int) -> list[Turn]:
+    return [
+        t
+        for t in interview.turns
+        if t.kind == TurnKind.ANSWER and t.question_index == index and t.text.strip()
+    ]
+
+
+def _with_delivery(result: dict[str, Any], deliveries: list[Delivery]) -> dict[str, Any]:
+    """A spoken answer's delivery: its evidence and sub-scores beside the text's (the answer's
+    own score is unchanged), and its transcript with highlights."""
+    if not deliveries:
+        return result
+    found = spoken.evidence(deliveries)
+    return {
+        **result,
+        "sub_scores": {
+            **result["sub_scores"],
+            **{e.dimension: round(100 * e.score) for e in found if e.score is not None},
+        },
+        "evidence": result["evidence"] + [e.as_dict() for e in found],
+        "delivery": {
+            "answers": spoken.transcripts(result["number"], deliveries),
+            "note": FILLER_CAVEAT,
+        },
     }
 
 
@@ -224,11 +266,17 @@ def _categories(answered: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         "cultural_fit": [q["score"] for q in answered if q["type"] == "behavioural"],
         "confidence": _sub(answered, "hedging") + _sub(answered, "ownership"),
     }
+    measures = dict(CATEGORY_HELP)
+    for name, dimensions in DELIVERY_CATEGORIES.items():
+        delivered = [v for d in dimensions for v in _sub(answered, d)]
+        if delivered:
+            values[name] += delivered
+            measures[name] = f"{measures[name]}, {DELIVERY_HELP[name]}"
     return {
         name: {
             "score": _average(v),
             "evidence": len(v),
-            "measures": CATEGORY_HELP[name],
+            "measures": measures[name],
             "status": "scored" if v else NOT_ENOUGH,
         }
         for name, v in values.items()
@@ -264,6 +312,12 @@ DIMENSION_NAMES = {
     "hedging": "committing to your answers",
     "grammar": "correct grammar",
     "fillers": "few filler words",
+    "pace": "a comfortable speaking pace",
+    "pauses": "pausing without losing the thread",
+    "filler_words_spoken": "few spoken fillers",
+    "loudness": "a steady voice level",
+    "pitch_variation": "a lively voice (pitch variation)",
+    "start_delay": "starting promptly",
 }
 
 

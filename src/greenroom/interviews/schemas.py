@@ -33,7 +33,7 @@ class Mode(StrEnum):
 
 
 # What is not built yet is refused with a reason rather than silently changed.
-UNAVAILABLE = {
+UNAVAILABLE: dict[InterviewType | Mode, str] = {
     InterviewType.CODING: "Coding interviews need the code editor, which is not available yet.",
 }
 

@@ -47,12 +47,13 @@ async def voice_socket(websocket: WebSocket, interview_id: int) -> None:
     """The owner's browser only: session cookie, same Origin, a running interview."""
     context: AppContext = websocket.app.state.greenroom
     origin = _own_origin(websocket)
+    # Refusals accept first, then close with the reason: a browser shows nothing otherwise.
     if websocket.headers.get("origin") != origin:
-        await websocket.close(POLICY_VIOLATION, "This page may not open the interview's socket.")
+        await _refuse(websocket, "This page may not open the interview's socket.")
         return
     found = _owner_and_interview(context, websocket.cookies.get(SESSION_COOKIE, ""), interview_id)
     if found is None:
-        await websocket.close(POLICY_VIOLATION, "Sign in, and open one of your own interviews.")
+        await _refuse(websocket, "Sign in, and open one of your own running interviews.")
         return
     name, engine = found, context.interviews
     from greenroom.speech.session import run_voice_session  # Pipecat loads on first use
@@ -67,6 +68,11 @@ async def voice_socket(websocket: WebSocket, interview_id: int) -> None:
         name=name,
         origin=origin,
     )
+
+
+async def _refuse(websocket: WebSocket, reason: str) -> None:
+    await websocket.accept()
+    await websocket.close(POLICY_VIOLATION, reason)
 
 
 def _own_origin(websocket: WebSocket) -> str:

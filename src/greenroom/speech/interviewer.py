@@ -21,6 +21,7 @@ from pipecat.frames.frames import (
     BotStartedSpeakingFrame,
     BotStoppedSpeakingFrame,
     CancelFrame,
+    CancelTaskFrame,
     EndFrame,
     EndTaskFrame,
     Frame,
@@ -38,8 +39,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from greenroom.interviews.engine import InterviewEngine, InterviewError
 from greenroom.interviews.models import Interview, Speaker, Status, Turn
-from greenroom.providers.stt import SAMPLE_RATE
+from greenroom.providers.stt import SAMPLE_RATE, Audio, SpeechToText, TranscriptionError
 from greenroom.providers.turn import SmartTurn
+from greenroom.speech.delivery import analyse
 from greenroom.speech.turns import Move, TurnSignals, asks_for_a_moment, decide
 
 log = logging.getLogger(__name__)
@@ -80,12 +82,16 @@ class VoiceInterviewer(FrameProcessor):
         interview_id: int,
         name: str,
         smart_turn: SmartTurn,
+        transcriber: SpeechToText | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(name="greenroom-interviewer")
         self.sessions, self.engine = sessions, engine
         self.interview_id, self.candidate_name = interview_id, name
         self.smart_turn, self.clock = smart_turn, clock
+        self.transcriber = transcriber  # the whole answer again: word timings, and a retry
+        self.measuring: set[asyncio.Task[None]] = set()
+        self.job_terms: tuple[str, ...] = ()  # the setup's technologies, looked for in answers
         self.answer = Answer.empty()
         self.bot_speaking = False
         self.busy = False  # deciding and storing an answer
@@ -94,6 +100,7 @@ class VoiceInterviewer(FrameProcessor):
         self.suggested_s = 120.0
         self.last_backchannel = -1e9
         self.backchannel_index = 0
+        self.backchanneling = False  # a "mhm" is playing: the candidate still has the floor
         self.done = False
         self._ticker: asyncio.Task[None] | None = None
 
@@ -120,11 +127,15 @@ class VoiceInterviewer(FrameProcessor):
             await self._heard(frame.text)
         elif isinstance(frame, BotStartedSpeakingFrame):
             self.bot_speaking = True
-            await self._send({"type": "state", "state": "speaking"})
+            if not self.backchanneling:
+                await self._send({"type": "state", "state": "speaking"})
             await self.push_frame(frame, direction)
         elif isinstance(frame, BotStoppedSpeakingFrame):
             self.bot_speaking = False
-            await self._bot_finished()
+            if self.backchanneling:
+                self.backchanneling = False
+            else:
+                await self._bot_finished()
             await self.push_frame(frame, direction)
         elif isinstance(frame, InputTransportMessageFrame):
             await self._client_message(frame.message)
@@ -140,7 +151,7 @@ class VoiceInterviewer(FrameProcessor):
         now = self.clock()
         if self.bot_speaking:  # barge-in: stop talking and listen
             await self.broadcast_interruption()  # type: ignore[no-untyped-call]
-            self.bot_speaking = False
+            self.bot_speaking = self.backchanneling = False
             await self._send({"type": "state", "state": "listening"})
         self.answer.speaking_since, self.answer.silent_since = now, None
         self.answer.smart_turn, self.answer.waiting = None, False
@@ -152,8 +163,7 @@ class VoiceInterviewer(FrameProcessor):
         self.answer.speaking_since, self.answer.silent_since = None, now
         self.answer.awaiting_words = True
         if self.listening and self.answer.audio:
-            audio = np.frombuffer(bytes(self.answer.audio), dtype=np.int16)
-            samples = (audio / 32768).astype(np.float32)
+            samples = self._samples(self.answer.audio)
             self.answer.smart_turn = await asyncio.to_thread(self.smart_turn.probability, samples)
 
     async def _heard(self, text: str) -> None:
@@ -198,34 +208,89 @@ class VoiceInterviewer(FrameProcessor):
             self.last_backchannel = now
             phrase = BACKCHANNELS[self.backchannel_index % len(BACKCHANNELS)]
             self.backchannel_index += 1
+            self.backchanneling = True
             await self.push_frame(TTSSpeakFrame(phrase))
 
     async def _finish_answer(self) -> None:
         self.busy, self.listening = True, False
-        text = self.answer.text
+        answer, audio = self.answer, self._samples(self.answer.audio)
+        text = answer.text
         await self._send({"type": "state", "state": "thinking"})
+        if not text and answer.speech_s >= 1.0 and self.transcriber is not None:
+            text = await self._transcribe_again(audio)  # the segments gave nothing: retry
+            if not text:
+                await self._did_not_catch()
+                return
         try:
-            turns, status = await asyncio.to_thread(self._store_answer, text)
+            turns, status, seq = await asyncio.to_thread(self._store_answer, text)
         except InterviewError as error:
             await self._send({"type": "error", "message": error.message, "fatal": False})
             self.busy = False
             return
         self.answer = Answer.empty()
         self.busy = False
+        if text and self.transcriber is not None:
+            task = self.create_task(self._measure(seq, audio), f"greenroom-delivery-{seq}")
+            self.measuring.add(task)
+            task.add_done_callback(self.measuring.discard)
         await self._say(turns)
         if status == Status.COMPLETED.value:
             self.done = True
 
-    def _store_answer(self, text: str) -> tuple[list[dict[str, Any]], str]:
+    def _store_answer(self, text: str) -> tuple[list[dict[str, Any]], str, int]:
         with self.sessions() as db:
             interview = self._interview(db)
             outcome = self.engine.record_answer(db, interview, text)
             if outcome.refused:
                 raise InterviewError(outcome.refused)
+            seq = outcome.turns[-1].seq
             db.commit()  # the answer is safe before the interviewer decides what comes next
             turns = self.engine.respond(db, interview, self.candidate_name)
             db.commit()
-            return [self._turn_view(interview, t) for t in turns], interview.status
+            return [self._turn_view(interview, t) for t in turns], interview.status, seq
+
+    async def _transcribe_again(self, audio: Audio) -> str:
+        assert self.transcriber is not None
+        try:
+            heard = await asyncio.to_thread(self.transcriber.transcribe, audio)
+        except TranscriptionError:
+            log.warning("transcription failed", extra={"interview_id": self.interview_id})
+            return ""
+        return heard.text
+
+    async def _did_not_catch(self) -> None:
+        """Nothing could be transcribed: say so and listen again; nothing is stored."""
+        line = "Sorry, I didn't catch that. Could you say it again?"
+        await self._send({"type": "caption", "speaker": "interviewer", "text": line, "final": True})
+        await self.push_frame(TTSSpeakFrame(line))
+        self.answer = Answer.empty()
+        self.busy = False
+
+    async def _measure(self, seq: int, audio: Audio) -> None:
+        """E1: the delivery of a stored answer, from its audio; the audio is then dropped."""
+        assert self.transcriber is not None
+        try:
+            heard = await asyncio.to_thread(self.transcriber.transcribe, audio)
+            # The audio starts when the interviewer stopped asking: question_ended_at_s is 0.
+            delivery = await asyncio.to_thread(
+                lambda: analyse(audio, heard.words, job_terms=self.job_terms)
+            )
+            await asyncio.to_thread(self._store_delivery, seq, delivery.to_dict())
+        except (TranscriptionError, ValueError) as error:
+            log.warning(
+                "delivery not measured: %s", error, extra={"interview_id": self.interview_id}
+            )
+
+    def _store_delivery(self, seq: int, delivery: dict[str, Any]) -> None:
+        with self.sessions() as db:
+            interview = self._interview(db)
+            turn = next(t for t in interview.turns if t.seq == seq)
+            turn.meta = {**turn.meta, "delivery": delivery, "spoken": True}
+            db.commit()
+
+    @staticmethod
+    def _samples(pcm: bytearray) -> Audio:
+        return (np.frombuffer(bytes(pcm), dtype=np.int16) / 32768).astype(np.float32)
 
     # --- the interviewer ----------------------------------------------------------------
     async def _begin(self) -> None:
@@ -250,19 +315,29 @@ class VoiceInterviewer(FrameProcessor):
             db.commit()
             prompt = self.engine.prompt(interview)
             current = self._turn_view(interview, prompt.turn) if prompt else None
+            self.job_terms = tuple(interview.setup.get("technologies", []))
             return [self._turn_view(interview, t) for t in started], interview.status, current
 
     async def _say(self, turns: list[dict[str, Any]]) -> None:
+        """The interviewer's new turns, as one utterance: a pause between a greeting and the
+        question must not look like the moment to answer."""
+        lines = []
         for turn in turns:
             await self._send({"type": "turn", **turn})
             spoken = f"{turn['preface']} {turn['text']}".strip()
-            await self._send({"type": "caption", "speaker": "interviewer", "text": spoken})
-            await self.push_frame(TTSSpeakFrame(spoken))
+            await self._send(
+                {"type": "caption", "speaker": "interviewer", "text": spoken, "final": True}
+            )
+            lines.append(spoken)
             if turn.get("answer_time_s"):
                 self.suggested_s = float(turn["answer_time_s"])
+        if lines:
+            await self.push_frame(TTSSpeakFrame(" ".join(lines)))
 
     async def _bot_finished(self) -> None:
         if self.done:
+            if self.measuring:  # the report must see the last answer's delivery
+                await asyncio.gather(*self.measuring, return_exceptions=True)
             await self._send({"type": "done", "report_url": self._report_url()})
             await self.push_frame(EndTaskFrame(), FrameDirection.UPSTREAM)
             return
@@ -277,7 +352,8 @@ class VoiceInterviewer(FrameProcessor):
         kind = message.get("type")
         if kind == "protocol_error":
             await self._send({"type": "error", "message": message["message"], "fatal": True})
-            await self.push_frame(EndTaskFrame(), FrameDirection.UPSTREAM)
+            await asyncio.sleep(0.1)  # let the reason reach the page before the socket closes
+            await self.push_frame(CancelTaskFrame(), FrameDirection.UPSTREAM)
         elif kind == "start" and not self.started:
             self.started = True
             await self._begin()

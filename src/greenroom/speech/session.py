@@ -93,6 +93,7 @@ async def run_voice_session(
         interview_id=interview_id,
         name=name,
         smart_turn=models.smart_turn,
+        transcriber=models.whisper,
     )
     pipeline = Pipeline(
         [
@@ -109,8 +110,16 @@ async def run_voice_session(
         params=PipelineParams(audio_in_sample_rate=16_000, audio_out_sample_rate=OUT_SAMPLE_RATE),
     )
 
+    gone = asyncio.Event()
+
     @transport.event_handler("on_client_disconnected")  # type: ignore[untyped-decorator]
     async def _gone(_transport: Any, _socket: Any) -> None:
+        gone.set()
         await task.cancel()
 
-    await PipelineRunner(handle_sigint=False).run(task)
+    try:
+        await PipelineRunner(handle_sigint=False).run(task)
+    except asyncio.CancelledError:
+        if not gone.is_set():
+            raise
+        # The page hung up: the pipeline cancelled itself; every answer is already stored.

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Any, TypeVar
 
 import pytest
 from pipecat.frames.frames import (
@@ -21,7 +24,9 @@ from pipecat.frames.frames import (
     VADUserStartedSpeakingFrame,
     VADUserStoppedSpeakingFrame,
 )
+from pipecat.tests import utils as pipecat_test_utils
 from pipecat.tests.utils import SleepFrame, run_test
+from pipecat.workers.runner import WorkerRunner
 from sqlalchemy.orm import Session
 
 from greenroom.accounts.models import User
@@ -29,14 +34,31 @@ from greenroom.config import Settings
 from greenroom.db import make_engine, make_session_factory
 from greenroom.interviews.engine import InterviewEngine
 from greenroom.interviews.models import Interview, TurnKind
-from greenroom.interviews.schemas import Setup
+from greenroom.interviews.schemas import MAX_ANSWER_CHARS, Setup
 from greenroom.speech import turns
-from greenroom.speech.interviewer import BACKCHANNELS, VoiceInterviewer
+from greenroom.speech.interviewer import BACKCHANNELS, VoiceInterviewer, refined_text
 from greenroom.speech.models import default_voice_models
 from greenroom.speech.serializer import protocol_error
 
 START = InputTransportMessageFrame(message={"type": "start", "sample_rate": 16000})
 SILENCE = InputAudioRawFrame(audio=bytes(640), sample_rate=16000, num_channels=1)
+
+
+T = TypeVar("T")
+
+
+@pytest.fixture(autouse=True)
+def no_signal_handlers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Signal handlers can only be set on the main thread; these pipelines run on another."""
+    quiet = partial(WorkerRunner, handle_sigint=False, handle_sigterm=False)
+    monkeypatch.setattr(pipecat_test_utils, "WorkerRunner", quiet)
+
+
+def in_own_loop(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Runs the coroutine in a fresh event loop on its own thread: a browser test earlier on the
+    same worker may leave Playwright's loop running on this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def warped(factor: float) -> Callable[[], float]:
@@ -74,7 +96,7 @@ def test_speaking_over_the_interviewer_stops_it(
     settings: Settings, db: Session, user: User, interview_engine: InterviewEngine
 ) -> None:
     processor = interviewer(settings, interview_engine, planned(db, user, interview_engine))
-    down, _ = asyncio.run(
+    down, _ = in_own_loop(
         run_test(
             processor,
             frames_to_send=[
@@ -104,7 +126,7 @@ def test_a_backchannel_comes_at_a_pause_in_a_long_answer_not_during_speech(
     # Real time, with "a long answer" shortened to 1.5 s so the test stays quick and steady.
     monkeypatch.setattr(turns, "BACKCHANNEL_AFTER_SPEECH_S", 1.5)
     processor = interviewer(settings, interview_engine, planned(db, user, interview_engine))
-    down, _ = asyncio.run(
+    down, _ = in_own_loop(
         run_test(
             processor,
             frames_to_send=[
@@ -135,7 +157,7 @@ def test_a_moment_is_recorded_and_the_interviewer_waits(
 ) -> None:
     interview = planned(db, user, interview_engine)
     processor = interviewer(settings, interview_engine, interview, factor=20.0)
-    down, _ = asyncio.run(
+    down, _ = in_own_loop(
         run_test(
             processor,
             frames_to_send=[
@@ -159,7 +181,7 @@ def test_malformed_input_ends_the_session_with_the_reason(
     settings: Settings, db: Session, user: User, interview_engine: InterviewEngine
 ) -> None:
     processor = interviewer(settings, interview_engine, planned(db, user, interview_engine))
-    down, up = asyncio.run(
+    down, up = in_own_loop(
         run_test(
             processor,
             frames_to_send=[START, SleepFrame(0.2), protocol_error("Audio must be 16-bit PCM.")],
@@ -168,3 +190,13 @@ def test_malformed_input_ends_the_session_with_the_reason(
     errors = [m for m in messages(list(down)) if m["type"] == "error"]
     assert errors == [{"type": "error", "message": "Audio must be 16-bit PCM.", "fatal": True}]
     assert any(type(f).__name__ in {"CancelTaskFrame", "CancelWorkerFrame"} for f in up)
+
+
+def test_the_whole_answer_heard_again_replaces_the_live_words_unless_it_lost_them() -> None:
+    live = "I'd store passwords with a slow. That's all that passed word hashing function."
+    whole = "I'd store passwords with a slow, salted password hashing function."
+    assert refined_text(live, whole) == whole
+    assert refined_text(live, "  Thank   you. ") == live  # lost most of the words
+    assert refined_text(live, "") == live
+    assert refined_text("", "Mhm, yes.") == "Mhm, yes."
+    assert refined_text(live, "word " * (MAX_ANSWER_CHARS // 4)) == live  # longer than allowed

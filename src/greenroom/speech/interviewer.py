@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from greenroom.interviews.engine import InterviewEngine, InterviewError
 from greenroom.interviews.models import Interview, Speaker, Status, Turn
+from greenroom.interviews.schemas import MAX_ANSWER_CHARS
 from greenroom.providers.stt import SAMPLE_RATE, Audio, SpeechToText, TranscriptionError
 from greenroom.providers.turn import SmartTurn
 from greenroom.speech.delivery import analyse
@@ -49,6 +50,24 @@ TICK_S = 0.1
 TRANSCRIPT_WAIT_S = 2.5  # longest wait for the last segment's words before deciding anyway
 BACKCHANNELS = ("Mhm.", "Right.", "Okay.")
 MAX_ANSWER_S = 15 * 60  # audio kept per answer, at most
+REFINED_MIN_SHARE = 0.5  # see refined_text
+
+
+def refined_text(live: str, whole: str) -> str:
+    """The answer's stored words once the whole answer has been transcribed again.
+
+    Live captions come from short segments cut at every pause, and Whisper guesses worse without
+    the words around them ("salted password" heard as "that's all that passed word"). The whole
+    answer in one pass reads better, so it replaces the live text, unless it lost much of it
+    (a pass that heard less than half the words is more likely wrong than the segments) or is
+    longer than a typed answer may be.
+    """
+    whole = " ".join(whole.split())
+    if not whole or len(whole) > MAX_ANSWER_CHARS:
+        return live
+    if len(whole.split()) < REFINED_MIN_SHARE * len(live.split()):
+        return live
+    return whole
 
 
 @dataclass
@@ -275,17 +294,21 @@ class VoiceInterviewer(FrameProcessor):
             delivery = await asyncio.to_thread(
                 lambda: analyse(audio, heard.words, job_terms=self.job_terms)
             )
-            await asyncio.to_thread(self._store_delivery, seq, delivery.to_dict())
+            await asyncio.to_thread(self._store_delivery, seq, delivery.to_dict(), heard.text)
         except (TranscriptionError, ValueError) as error:
             log.warning(
                 "delivery not measured: %s", error, extra={"interview_id": self.interview_id}
             )
 
-    def _store_delivery(self, seq: int, delivery: dict[str, Any]) -> None:
+    def _store_delivery(self, seq: int, delivery: dict[str, Any], whole_text: str) -> None:
         with self.sessions() as db:
             interview = self._interview(db)
             turn = next(t for t in interview.turns if t.seq == seq)
-            turn.meta = {**turn.meta, "delivery": delivery, "spoken": True}
+            meta = {**turn.meta, "delivery": delivery, "spoken": True}
+            text = refined_text(turn.text, whole_text)
+            if text != turn.text:  # the report reads the better transcript; the live one stays
+                meta["live_text"], turn.text = turn.text, text
+            turn.meta = meta
             db.commit()
 
     @staticmethod

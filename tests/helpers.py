@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from fastapi.testclient import TestClient
 from httpx2 import Response
@@ -61,3 +62,21 @@ def new_token(client: TestClient, name: str = "script") -> str:
     """Creates a personal access token on the tokens page and returns its secret."""
     page = post_form(client, "/settings/tokens", "/settings/tokens", {"name": name}).text
     return page.split('id="new-token">')[1].split("<")[0]
+
+
+def start_practice(client: TestClient, **setup: str) -> str:
+    """Sets up a one-question backend interview through the form; returns its room's path."""
+    fields = {"role": "backend", "interview_type": "technical", "question_count": "1", **setup}
+    created = post_form(client, "/practice", "/practice", fields, follow_redirects=False)
+    assert created.status_code == 303, created.text
+    return str(created.headers["location"])
+
+
+def finished_report(client: TestClient, room: str, limit_s: float = 60) -> str:
+    """The report page of an ended interview once it is built (it builds in the background)."""
+    deadline = time.monotonic() + limit_s
+    page = client.get(f"{room}/report").text
+    while "Scoring your answers" in page and time.monotonic() < deadline:
+        time.sleep(0.3)
+        page = client.get(f"{room}/report").text
+    return page

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -13,7 +11,7 @@ from greenroom.interviews.engine import InterviewEngine
 from greenroom.interviews.models import Interview, Status
 from greenroom.questions.bank import load_bank
 from tests.conftest import StartInterview
-from tests.helpers import post_form, signup
+from tests.helpers import finished_report, post_form, signup, start_practice
 
 QUESTIONS = (
     "backend-n-plus-one-queries",
@@ -87,28 +85,12 @@ def test_unreached_questions_are_left_out_and_unanswered_ones_say_so(
 
 def test_the_report_page_builds_in_the_background(client: TestClient) -> None:
     signup(client, "report@example.com")
-    room = post_form(
-        client,
-        "/practice",
-        "/practice",
-        {
-            "role": "backend",
-            "interview_type": "technical",
-            "question_count": "1",
-            "length_by": "questions",
-            "persona": "neutral",
-            "mode": "text",
-        },
-    ).url.path
+    room = start_practice(client)
     assert client.get(f"{room}/report").status_code == 409  # not complete yet
     post_form(client, room, f"{room}/end", {})
-    deadline = time.monotonic() + 60
-    page = client.get(f"{room}/report")
-    while "Scoring your answers" in page.text and time.monotonic() < deadline:
-        time.sleep(0.3)
-        page = client.get(f"{room}/report")
-    assert 'id="overall-score"' in page.text
-    assert "Not answered" in page.text  # ended before answering: nothing invented
+    page = finished_report(client, room)
+    assert 'id="overall-score"' in page
+    assert "Not answered" in page  # ended before answering: nothing invented
     api = client.get(f"/api/v1/interviews/{room.rsplit('/', 1)[1]}/report").json()
     assert api["status"] == "done"
     assert api["report"]["overall"] is None

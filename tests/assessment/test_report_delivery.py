@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from dataclasses import replace
 
 import pytest
@@ -27,7 +26,7 @@ from greenroom.speech.delivery import Delivery, PaceWindow, SpokenFiller
 from greenroom.speech.delivery_evidence import DELIVERY_DIMENSIONS
 from greenroom.speech.wording import find_fillers, frequent_words
 from tests.conftest import StartInterview
-from tests.helpers import post_form, signup
+from tests.helpers import finished_report, post_form, signup, start_practice
 
 QUESTIONS = ("backend-n-plus-one-queries", "backend-http-status-codes")
 SPOKEN = (
@@ -205,19 +204,7 @@ def test_the_report_page_draws_the_timeline_and_escapes_the_highlights(
     client: TestClient, settings: Settings
 ) -> None:
     signup(client, "voice-report@example.com")
-    room = post_form(
-        client,
-        "/practice",
-        "/practice",
-        {
-            "role": "backend",
-            "interview_type": "technical",
-            "question_count": "1",
-            "length_by": "questions",
-            "persona": "neutral",
-            "mode": "text",
-        },
-    ).url.path
+    room = start_practice(client)
     post_form(client, room, f"{room}/answer", {"text": "I would add an index and a cache."})
     hostile = delivery(SPOKEN + " x<script>alert(1)</script> " * 3, wpm=140, pitch_st=2.6)
     engine = make_engine(settings.resolved_database_url)
@@ -226,11 +213,7 @@ def test_the_report_page_draws_the_timeline_and_escapes_the_highlights(
         turn.meta = {**turn.meta, "delivery": hostile.to_dict()}
     engine.dispose()
     post_form(client, room, f"{room}/end", {})
-    deadline = time.monotonic() + 60
-    page = client.get(f"{room}/report").text
-    while "Scoring your answers" in page and time.monotonic() < deadline:
-        time.sleep(0.3)
-        page = client.get(f"{room}/report").text
+    page = finished_report(client, room)
     assert 'id="delivery-chart"' in page
     data = re.search(r'<script type="application/json" id="delivery-data">(.*?)</script>', page)
     assert data and json.loads(data.group(1))[0]["windows"]
@@ -243,26 +226,10 @@ def test_the_report_page_draws_the_timeline_and_escapes_the_highlights(
 
 def test_a_typed_report_page_has_no_delivery_chart(client: TestClient) -> None:
     signup(client, "typed-report@example.com")
-    room = post_form(
-        client,
-        "/practice",
-        "/practice",
-        {
-            "role": "backend",
-            "interview_type": "technical",
-            "question_count": "1",
-            "length_by": "questions",
-            "persona": "neutral",
-            "mode": "text",
-        },
-    ).url.path
+    room = start_practice(client)
     post_form(client, room, f"{room}/answer", {"text": "I would add an index and a cache."})
     post_form(client, room, f"{room}/end", {})
-    deadline = time.monotonic() + 60
-    page = client.get(f"{room}/report").text
-    while "Scoring your answers" in page and time.monotonic() < deadline:
-        time.sleep(0.3)
-        page = client.get(f"{room}/report").text
+    page = finished_report(client, room)
     assert 'id="overall-score"' in page
     assert "delivery-chart" not in page and "How it sounded" not in page
     assert "Grammar and filler figures come from typed text." in page

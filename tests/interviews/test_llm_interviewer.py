@@ -20,7 +20,7 @@ from greenroom.providers.llm import LLMUnavailable
 from greenroom.providers.llm.guarded import GuardedLLM
 from greenroom.providers.llm.queued import QueuedLLM
 from greenroom.questions.bank import load_bank
-from tests.helpers import post_form, signup
+from tests.helpers import post_form, signup, start_practice
 from tests.injections import INJECTIONS
 
 TECH = "backend-n-plus-one-queries"
@@ -142,14 +142,7 @@ def test_the_room_says_when_the_ai_interviewer_is_unavailable(
     app = create_app(settings, interviews=interview_engine, llm=down)
     with TestClient(app) as client:
         signup(client, "room@example.com")
-        created = post_form(
-            client,
-            "/practice",
-            "/practice",
-            {"role": "backend", "interview_type": "technical", "question_count": "2"},
-            follow_redirects=False,
-        )
-        room_url = created.headers["location"]
+        room_url = start_practice(client, question_count="2")
         assert "AI interviewer is unavailable" not in client.get(room_url).text
         post_form(client, room_url, room_url + "/answer", {"text": VAGUE})
         room = client.get(room_url)

@@ -20,7 +20,7 @@ from greenroom.providers.llm import LLM, Message
 from greenroom.providers.llm.openai_compatible import OpenAICompatibleLLM
 from greenroom.providers.llm.registry import build_llm
 from greenroom.providers.llm.structured import ask_json
-from tests.helpers import post_form, signup
+from tests.helpers import post_form, signup, start_practice
 from tests.llm.server import LlamaServer
 
 ASK: list[Message] = [
@@ -103,14 +103,7 @@ def test_the_interview_goes_on_when_the_server_stops(
     app = create_app(llm_settings, interviews=interview_engine)
     with TestClient(app) as client:
         signup(client, "llm@example.com")
-        created = post_form(
-            client,
-            "/practice",
-            "/practice",
-            {"role": "backend", "interview_type": "technical", "question_count": "2"},
-            follow_redirects=False,
-        )
-        room = created.headers["location"]
+        room = start_practice(client, question_count="2")
         api = "/api/v1" + room
         post_form(client, room, room + "/answer", {"text": VAGUE})
         first = client.get(api).json()["turns"][-1]

@@ -36,6 +36,7 @@ class LiveServer:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.database_url = database_url
+        self.data_dir = data_dir
         self.log_path = log_path
         self.env = {
             **os.environ,

@@ -163,6 +163,9 @@ def test_a_two_question_voice_interview(
     assert word_error_rate(" ".join(spoken), " ".join(t.text for t in answers)) <= 0.15
     assert all("delivery" in t.meta for t in answers)
     db.close()
+    # Nobody opted in to keeping recordings: the audio went once it was analysed.
+    recordings = live_server.data_dir / "recordings"
+    assert not recordings.exists() or not any(recordings.rglob("*.wav"))
 
     report_link.click()
     expect(page.get_by_text("words per minute").first).to_be_visible(timeout=90_000)

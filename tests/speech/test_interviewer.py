@@ -3,12 +3,8 @@ barge-in, back-channels at natural pauses, "give me a moment", and bad input."""
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Callable, Coroutine
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
-from typing import Any, TypeVar
+from collections.abc import Callable
 
 import pytest
 from pipecat.frames.frames import (
@@ -24,9 +20,7 @@ from pipecat.frames.frames import (
     VADUserStartedSpeakingFrame,
     VADUserStoppedSpeakingFrame,
 )
-from pipecat.tests import utils as pipecat_test_utils
 from pipecat.tests.utils import SleepFrame, run_test
-from pipecat.workers.runner import WorkerRunner
 from sqlalchemy.orm import Session
 
 from greenroom.accounts.models import User
@@ -39,26 +33,10 @@ from greenroom.speech import turns
 from greenroom.speech.interviewer import BACKCHANNELS, VoiceInterviewer, refined_text
 from greenroom.speech.models import default_voice_models
 from greenroom.speech.serializer import protocol_error
+from tests.speech.pipelines import in_own_loop
 
 START = InputTransportMessageFrame(message={"type": "start", "sample_rate": 16000})
 SILENCE = InputAudioRawFrame(audio=bytes(640), sample_rate=16000, num_channels=1)
-
-
-T = TypeVar("T")
-
-
-@pytest.fixture(autouse=True)
-def no_signal_handlers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Signal handlers can only be set on the main thread; these pipelines run on another."""
-    quiet = partial(WorkerRunner, handle_sigint=False, handle_sigterm=False)
-    monkeypatch.setattr(pipecat_test_utils, "WorkerRunner", quiet)
-
-
-def in_own_loop(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Runs the coroutine in a fresh event loop on its own thread: a browser test earlier on the
-    same worker may leave Playwright's loop running on this one."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def warped(factor: float) -> Callable[[], float]:
@@ -197,6 +175,8 @@ def test_the_whole_answer_heard_again_replaces_the_live_words_unless_it_lost_the
     whole = "I'd store passwords with a slow, salted password hashing function."
     assert refined_text(live, whole) == whole
     assert refined_text(live, "  Thank   you. ") == live  # lost most of the words
+    invented = f"{whole} Thanks for watching. We will see you next time."
+    assert refined_text(live, invented) == live  # far more words than were heard live
     assert refined_text(live, "") == live
     assert refined_text("", "Mhm, yes.") == "Mhm, yes."
     assert refined_text(live, "word " * (MAX_ANSWER_CHARS // 4)) == live  # longer than allowed

@@ -46,6 +46,16 @@ def test_whisper_transcribes_the_interviewers_own_voice(whisper: WhisperSTT) -> 
     assert transcript.duration_s == pytest.approx(len(audio) / SAMPLE_RATE)
 
 
+def test_thinking_time_and_the_wait_after_an_answer_add_no_words(whisper: WhisperSTT) -> None:
+    spoken = speak(ANSWER)
+    audio = np.concatenate([silence(4.0), spoken, silence(8.0)])
+    transcript = whisper.transcribe(audio)
+    assert word_error_rate(ANSWER, transcript.text) <= 0.15, transcript.text
+    end_of_speech = 4.0 + len(spoken) / SAMPLE_RATE
+    assert transcript.words[0].start >= 3.0  # times are on the whole audio's clock
+    assert transcript.words[-1].end <= end_of_speech + 0.5, transcript.text
+
+
 def test_silence_gives_no_words_and_bad_audio_a_clear_error(whisper: WhisperSTT) -> None:
     assert whisper.transcribe(silence(2.0)).words == []
     with pytest.raises(TranscriptionError, match="float32"):

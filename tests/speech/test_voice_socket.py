@@ -17,7 +17,7 @@ from starlette.testclient import WebSocketTestSession
 
 from greenroom.interviews.models import Interview, Turn, TurnKind
 from greenroom.questions.bank import load_bank
-from tests.helpers import post_form, signup
+from tests.helpers import post_form, signup, start_practice
 from tests.speech.voices import silence, speak, word_error_rate
 
 ORIGIN = {"origin": "http://testserver"}
@@ -30,14 +30,7 @@ def pcm(audio: np.ndarray) -> bytes:
 
 def start_text_interview(client: TestClient) -> str:
     signup(client, "voice@example.com")
-    created = post_form(
-        client,
-        "/practice",
-        "/practice",
-        {"role": "backend", "interview_type": "technical", "question_count": "1"},
-        follow_redirects=False,
-    )
-    return str(created.headers["location"])
+    return start_practice(client)
 
 
 def messages_until(
@@ -105,6 +98,7 @@ def test_a_spoken_answer_is_heard_stored_and_answered(
     voice_client: TestClient, app: FastAPI, db: Session
 ) -> None:
     room = start_text_interview(voice_client)
+    post_form(voice_client, "/settings/voice", "/settings/voice", {"keep_audio": "on"})
     interview_id = int(room.rsplit("/", 1)[1])
     with voice_client.websocket_connect(f"{room}/voice/socket", headers=ORIGIN) as socket:
         socket.send_text(json.dumps({"type": "start", "sample_rate": 16000}))
@@ -123,7 +117,7 @@ def test_a_spoken_answer_is_heard_stored_and_answered(
         answer = np.concatenate([speak(said), silence(0.2)])
         for start in range(0, len(answer) * 2, FRAME):
             socket.send_bytes(pcm(answer)[start : start + FRAME])
-            time.sleep(0.005)
+            time.sleep(0.02)  # in real time, as a microphone sends it
         after, _ = messages_until(socket, "turn", feed=pcm(silence(0.02)), limit_s=40)
         captions = [m for m in after if m["type"] == "caption" and m["speaker"] == "candidate"]
         assert captions
@@ -134,6 +128,16 @@ def test_a_spoken_answer_is_heard_stored_and_answered(
     delivery = answer_turn.meta["delivery"]
     assert delivery["enough_speech"] and 90 < delivery["wpm"] < 260
     assert answer_turn.meta["spoken"] is True
+    # The candidate opted in: the answer's audio is kept, whole, and only its owner can play it.
+    recording = f"{room}/answers/{answer_turn.seq}/recording"
+    kept = voice_client.get(recording)
+    for _ in range(50):  # written just after the delivery
+        if kept.status_code == 200:
+            break
+        time.sleep(0.1)
+        kept = voice_client.get(recording)
+    assert kept.status_code == 200
+    assert (len(kept.content) - 44) / 2 / 16_000 >= len(answer) / 16_000
 
 
 def test_the_socket_refuses_strangers_other_pages_and_bad_audio(voice_client: TestClient) -> None:

@@ -47,6 +47,8 @@ class User(Base):
     bio: Mapped[str] = mapped_column(Text, default="")
     target_roles: Mapped[list[str]] = mapped_column(JSON, default=list)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Recordings of spoken answers are deleted once analysed unless the user opts in.
+    keep_audio: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # TOTP secrets are encrypted with a key derived from the app secret.

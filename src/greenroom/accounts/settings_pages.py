@@ -1,4 +1,5 @@
-"""Settings pages: profile, password, two-factor, sessions, activity log and API tokens."""
+"""Settings pages: profile, password, voice recordings, two-factor, sessions, activity log and
+API tokens."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from greenroom.accounts import service
 from greenroom.accounts.deps import CurrentViewer
 from greenroom.accounts.errors import AccountError
 from greenroom.web.csrf import SESSION_COOKIE, verify_csrf
-from greenroom.web.deps import ClientDep, KeysDep, SessionDep, SettingsDep
+from greenroom.web.deps import ClientDep, KeysDep, SessionDep, SettingsDep, app_context
 from greenroom.web.flash import flash
 from greenroom.web.templating import render
 
@@ -139,6 +140,44 @@ def _sessions_phrase(ended: int) -> str:
     if ended == 0:
         return "You had no other sessions."
     return f"{ended} other session{'s' if ended != 1 else ''} signed out."
+
+
+@router.get("/voice", response_class=HTMLResponse)
+def voice_page(request: Request, viewer: CurrentViewer) -> Response:
+    usage = app_context(request).recordings.usage(viewer.user.id)
+    return render(
+        request,
+        "accounts/settings_voice.html",
+        {"section": "voice", "usage": usage, "size": _megabytes(usage.size_bytes)},
+    )
+
+
+@router.post("/voice")
+def voice_submit(
+    request: Request,
+    viewer: CurrentViewer,
+    db: SessionDep,
+    keep_audio: Annotated[str, Form()] = "",
+) -> Response:
+    viewer.user.keep_audio = keep_audio == "on"
+    db.commit()
+    said = (
+        "Recordings of your next spoken answers will be kept."
+        if viewer.user.keep_audio
+        else "Recordings of your next spoken answers will be deleted once analysed."
+    )
+    return _back(request, "/settings/voice", "success", said)
+
+
+@router.post("/voice/recordings/delete")
+def recordings_delete(request: Request, viewer: CurrentViewer) -> Response:
+    deleted = app_context(request).recordings.delete_all(viewer.user.id)
+    said = f"Deleted {deleted} recording{'s' if deleted != 1 else ''}."
+    return _back(request, "/settings/voice", "success", said)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
 
 
 @router.get("/security", response_class=HTMLResponse)

@@ -9,7 +9,7 @@ from greenroom.assessment.models import Report, ReportStatus
 from greenroom.assessment.service import report_of
 from greenroom.interviews import service as interviews
 from greenroom.interviews.deps import OwnedInterview
-from greenroom.interviews.models import Interview
+from greenroom.interviews.models import Interview, TurnKind
 from greenroom.web.csrf import verify_csrf
 from greenroom.web.deps import SessionDep, app_context
 from greenroom.web.templating import render
@@ -44,8 +44,19 @@ def report_page(request: Request, interview: OwnedInterview, db: SessionDep) -> 
             "report": report,
             "data": report.payload,
             "title": interviews.title(interview),
+            "recordings": _recordings(request, interview),
         },
     )
+
+
+def _recordings(request: Request, interview: Interview) -> dict[int, list[int]]:
+    """Question number → the turn numbers of its answers whose recording is kept."""
+    kept = app_context(request).recordings.kept_seqs(interview.user_id, interview.id)
+    found: dict[int, list[int]] = {}
+    for turn in interview.turns:
+        if turn.kind == TurnKind.ANSWER and turn.seq in kept and turn.question_index is not None:
+            found.setdefault(turn.question_index + 1, []).append(turn.seq)
+    return found
 
 
 @router.get("/interviews/{interview_id}/report/status", response_class=HTMLResponse)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
-from fastapi import APIRouter, Depends, Request, Response, WebSocket
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, WebSocket
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from greenroom.accounts.auth import resolve_session
 from greenroom.accounts.deps import CurrentViewer
@@ -15,6 +16,7 @@ from greenroom.interviews.engine import InterviewEngine
 from greenroom.interviews.models import Status
 from greenroom.web.context import AppContext
 from greenroom.web.csrf import SESSION_COOKIE, verify_csrf
+from greenroom.web.deps import app_context
 from greenroom.web.templating import render
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,15 @@ def voice_room(request: Request, interview: OwnedInterview, viewer: CurrentViewe
     )
 
 
+@router.get("/interviews/{interview_id}/answers/{seq}/recording")
+def answer_recording(request: Request, interview: OwnedInterview, seq: int) -> Response:
+    """A kept recording of one spoken answer, for its owner only."""
+    found = app_context(request).recordings.find(interview.user_id, interview.id, seq)
+    if found is None:
+        raise HTTPException(404, "No recording is kept for this answer.")
+    return FileResponse(found, media_type="audio/wav", headers={"Cache-Control": "private"})
+
+
 @socket_router.websocket("/interviews/{interview_id}/voice/socket")
 async def voice_socket(websocket: WebSocket, interview_id: int) -> None:
     """The owner's browser only: session cookie, same Origin, a running interview."""
@@ -51,22 +62,25 @@ async def voice_socket(websocket: WebSocket, interview_id: int) -> None:
     if websocket.headers.get("origin") != origin:
         await _refuse(websocket, "This page may not open the interview's socket.")
         return
-    found = _owner_and_interview(context, websocket.cookies.get(SESSION_COOKIE, ""), interview_id)
-    if found is None:
+    caller = _caller(context, websocket.cookies.get(SESSION_COOKIE, ""), interview_id)
+    if caller is None:
         await _refuse(websocket, "Sign in, and open one of your own running interviews.")
         return
-    name, engine = found, context.interviews
-    from greenroom.speech.session import run_voice_session  # Pipecat loads on first use
+    from greenroom.speech.interviewer import Keeping  # Pipecat loads on first use
+    from greenroom.speech.session import run_voice_session
+    from greenroom.speech.voice_out import persona_voice
 
     await websocket.accept()
     await run_voice_session(
         websocket,
         models=context.voice,
         sessions=context.sessions,
-        engine=engine,
+        engine=context.interviews,
         interview_id=interview_id,
-        name=name,
+        name=caller.name,
         origin=origin,
+        voice=persona_voice(caller.persona),
+        keep=Keeping(context.recordings, caller.user_id) if caller.keep_audio else None,
     )
 
 
@@ -80,8 +94,16 @@ def _own_origin(websocket: WebSocket) -> str:
     return f"{scheme}://{websocket.headers.get('host', '')}"
 
 
-def _owner_and_interview(context: AppContext, token: str, interview_id: int) -> str | None:
-    """The candidate's display name when the cookie's user owns a running interview."""
+@dataclass(frozen=True)
+class Caller:
+    user_id: int
+    name: str
+    persona: str
+    keep_audio: bool
+
+
+def _caller(context: AppContext, token: str, interview_id: int) -> Caller | None:
+    """Who is calling, when the cookie's user owns this running interview; else None."""
     if not token:
         return None
     with context.sessions() as db:
@@ -93,7 +115,8 @@ def _owner_and_interview(context: AppContext, token: str, interview_id: int) -> 
         db.commit()  # resolving a session refreshes its last-seen time
         if interview is None or interview.status not in RUNNING:
             return None
-        return user.display_name
+        persona = str(interview.setup.get("persona", "neutral"))
+        return Caller(user.id, user.display_name, persona, user.keep_audio)
 
 
 __all__ = ["InterviewEngine", "router", "socket_router"]

@@ -43,6 +43,7 @@ from greenroom.interviews.schemas import MAX_ANSWER_CHARS
 from greenroom.providers.stt import SAMPLE_RATE, Audio, SpeechToText, TranscriptionError
 from greenroom.providers.turn import SmartTurn
 from greenroom.speech.delivery import analyse
+from greenroom.speech.recordings import Recordings
 from greenroom.speech.turns import Move, TurnSignals, asks_for_a_moment, decide
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,15 @@ TICK_S = 0.1
 TRANSCRIPT_WAIT_S = 2.5  # longest wait for the last segment's words before deciding anyway
 BACKCHANNELS = ("Mhm.", "Right.", "Okay.")
 MAX_ANSWER_S = 15 * 60  # audio kept per answer, at most
-REFINED_MIN_SHARE = 0.5  # see refined_text
+REFINED_MIN_SHARE, REFINED_MAX_SHARE = 0.5, 1.4  # see refined_text
+
+
+@dataclass(frozen=True)
+class Keeping:
+    """The candidate opted in to keeping their answers' audio (Settings → Voice)."""
+
+    recordings: Recordings
+    user_id: int
 
 
 def refined_text(live: str, whole: str) -> str:
@@ -58,14 +67,15 @@ def refined_text(live: str, whole: str) -> str:
 
     Live captions come from short segments cut at every pause, and Whisper guesses worse without
     the words around them ("salted password" heard as "that's all that passed word"). The whole
-    answer in one pass reads better, so it replaces the live text, unless it lost much of it
-    (a pass that heard less than half the words is more likely wrong than the segments) or is
-    longer than a typed answer may be.
+    answer in one pass reads better, so it replaces the live text, unless the word counts differ
+    too much to trust it (less than half: it lost words; over 1.4 times: it invented some, as
+    Whisper does in silence) or it is longer than a typed answer may be.
     """
     whole = " ".join(whole.split())
     if not whole or len(whole) > MAX_ANSWER_CHARS:
         return live
-    if len(whole.split()) < REFINED_MIN_SHARE * len(live.split()):
+    share = len(whole.split()) / max(1, len(live.split()))
+    if live.strip() and not REFINED_MIN_SHARE <= share <= REFINED_MAX_SHARE:
         return live
     return whole
 
@@ -103,12 +113,14 @@ class VoiceInterviewer(FrameProcessor):
         smart_turn: SmartTurn,
         transcriber: SpeechToText | None = None,
         clock: Callable[[], float] = time.monotonic,
+        keep: Keeping | None = None,
     ) -> None:
         super().__init__(name="greenroom-interviewer")
         self.sessions, self.engine = sessions, engine
         self.interview_id, self.candidate_name = interview_id, name
         self.smart_turn, self.clock = smart_turn, clock
         self.transcriber = transcriber  # the whole answer again: word timings, and a retry
+        self.keep = keep  # where the answers' audio is kept, when the candidate opted in
         self.measuring: set[asyncio.Task[None]] = set()
         self.job_terms: tuple[str, ...] = ()  # the setup's technologies, looked for in answers
         self.answer = Answer.empty()
@@ -299,6 +311,16 @@ class VoiceInterviewer(FrameProcessor):
             log.warning(
                 "delivery not measured: %s", error, extra={"interview_id": self.interview_id}
             )
+        if self.keep is not None:  # opted in; otherwise the audio goes with this task
+            try:
+                keep = self.keep
+                await asyncio.to_thread(
+                    keep.recordings.save, keep.user_id, self.interview_id, seq, audio
+                )
+            except OSError as error:
+                log.warning(
+                    "recording not kept: %s", error, extra={"interview_id": self.interview_id}
+                )
 
     def _store_delivery(self, seq: int, delivery: dict[str, Any], whole_text: str) -> None:
         with self.sessions() as db:

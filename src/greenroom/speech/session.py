@@ -1,15 +1,14 @@
 """One voice interview over a WebSocket: the Pipecat pipeline and the models it shares.
 
 transport in → Silero VAD → Whisper (segments, in the background) → the interviewer
-(speech/interviewer.py) → Piper → transport out. The models load once per process; each session
-builds its own pipeline around them.
+(speech/interviewer.py) → the interviewer's voice (speech/voice_out.py) → transport out. The
+models load once per process; each session builds its own pipeline around them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
 from typing import Any
 
 from fastapi import WebSocket
@@ -17,9 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from greenroom.interviews.engine import InterviewEngine
 from greenroom.providers.stt.whisper import FILLER_PROMPT
-from greenroom.speech.interviewer import VoiceInterviewer
+from greenroom.providers.tts import Voice
+from greenroom.speech.interviewer import Keeping, VoiceInterviewer
 from greenroom.speech.models import VoiceModels
 from greenroom.speech.serializer import VoiceSerializer
+from greenroom.speech.voice_out import InterviewerVoiceService
 
 log = logging.getLogger(__name__)
 VAD_STOP_S = 0.2  # the detector's "stopped speaking"; the turn policy decides the rest
@@ -44,15 +45,6 @@ def _stt(models: VoiceModels) -> Any:
     )
 
 
-def _tts(models: VoiceModels) -> Any:
-    from pipecat.services.piper.tts import PiperTTSService
-
-    return PiperTTSService(
-        settings=PiperTTSService.Settings(voice="en_US-joe-medium"),
-        download_dir=Path(models.piper_dir),
-    )
-
-
 async def run_voice_session(
     websocket: WebSocket,
     *,
@@ -62,6 +54,8 @@ async def run_voice_session(
     interview_id: int,
     name: str,
     origin: str,
+    voice: Voice = Voice(),
+    keep: Keeping | None = None,
 ) -> None:
     """Runs the pipeline until the candidate hangs up, the interview ends, or the socket fails."""
     from pipecat.audio.vad.silero import SileroVADAnalyzer
@@ -86,7 +80,8 @@ async def run_voice_session(
             allowed_origins=[origin],
         ),
     )
-    stt, tts = await asyncio.to_thread(lambda: (_stt(models), _tts(models)))
+    stt = await asyncio.to_thread(_stt, models)
+    tts = InterviewerVoiceService(await asyncio.to_thread(lambda: models.tts), voice)
     interviewer = VoiceInterviewer(
         sessions=sessions,
         engine=engine,
@@ -94,6 +89,7 @@ async def run_voice_session(
         name=name,
         smart_turn=models.smart_turn,
         transcriber=models.whisper,
+        keep=keep,
     )
     pipeline = Pipeline(
         [

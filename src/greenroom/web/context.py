@@ -15,6 +15,7 @@ from greenroom.observability import Metrics
 from greenroom.providers.llm import LLM
 from greenroom.security import Keyring
 from greenroom.speech.models import VoiceModels, default_voice_models
+from greenroom.speech.recordings import Recordings
 
 
 @dataclass
@@ -29,3 +30,7 @@ class AppContext:
     reports: ReportBuilder
     llm: LLM | None = None  # None: no language model configured; the rules path answers
     voice: VoiceModels = field(default_factory=default_voice_models)
+
+    @property
+    def recordings(self) -> Recordings:
+        return Recordings(self.settings.data_dir / "recordings")

@@ -63,7 +63,10 @@ class WhisperSTT(SpeechToText):
                     language="en",
                     beam_size=self.beam_size,
                     word_timestamps=True,
-                    vad_filter=False,  # our own VAD already cut the answer out
+                    # Whisper invents words in long silences ("Thanks for watching."): an
+                    # answer's audio has the thinking time before it and the wait after it, so
+                    # only the speech is decoded (timestamps stay on the whole audio's clock).
+                    vad_filter=True,
                     initial_prompt=f"{FILLER_PROMPT} {prompt}".strip(),
                     condition_on_previous_text=False,
                 )

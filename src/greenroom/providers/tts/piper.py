@@ -36,8 +36,12 @@ class PiperTTS(TextToSpeech):
 
         config = SynthesisConfig(length_scale=1.0 / max(0.5, min(voice.pace, 2.0)))
         try:
-            with self._lock:
-                for chunk in self.voice.synthesize(text, syn_config=config):
-                    yield bytes(chunk.audio_int16_bytes)
+            sentences = iter(self.voice.synthesize(text, syn_config=config))
+            while True:
+                with self._lock:  # per sentence, so sessions sharing the voice take turns
+                    chunk = next(sentences, None)
+                if chunk is None:
+                    return
+                yield bytes(chunk.audio_int16_bytes)
         except (RuntimeError, ValueError, OSError) as error:
             raise SpeechError(f"Piper could not speak: {error}") from error

@@ -1,0 +1,63 @@
+"""The interviewer's voice in the pipeline: Pipecat's TTS service over the process's own voice.
+
+Pipecat's PiperTTSService loads the voice for every session (2-3 s before the first greeting) and
+speaks at one pace. This service keeps Pipecat's TTS machinery (audio contexts, interruptions,
+resampling, metrics) and speaks with the voice loaded once per process (Piper, else espeak-ng) at
+the pace of the interview's persona.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator
+
+from pipecat.frames.frames import ErrorFrame, Frame
+from pipecat.services.settings import TTSSettings
+from pipecat.services.tts_service import TTSService
+
+from greenroom.interviews.schemas import Persona
+from greenroom.providers.tts import SpeechError, TextToSpeech, Voice
+
+# Words per minute relative to the voice's own: the friendly interviewer takes its time, the
+# tough one keeps things moving. Kept within ±8 % so neither sounds unnatural.
+PACE = {Persona.FRIENDLY: 0.93, Persona.NEUTRAL: 1.0, Persona.TOUGH: 1.08}
+
+
+def persona_voice(persona: str) -> Voice:
+    try:
+        return Voice(pace=PACE[Persona(persona)])
+    except ValueError:
+        return Voice()
+
+
+class InterviewerVoiceService(TTSService):
+    def __init__(self, tts: TextToSpeech, voice: Voice) -> None:
+        super().__init__(
+            push_start_frame=True,
+            push_stop_frames=True,
+            settings=TTSSettings(model=None, voice=tts.name, language=None),
+        )
+        self._tts, self._voice = tts, voice
+
+    def can_generate_metrics(self) -> bool:
+        return True
+
+    async def run_tts(self, text: str, context_id: str) -> AsyncGenerator[Frame, None]:
+        chunks = self._tts.speak(text, self._voice)
+        try:
+            await self.start_tts_usage_metrics(text)
+            async for frame in self._stream_audio_frames_from_iterator(
+                _in_background(chunks), in_sample_rate=self._tts.sample_rate, context_id=context_id
+            ):
+                await self.stop_ttfb_metrics()
+                yield frame
+        except SpeechError as error:
+            yield ErrorFrame(error=str(error))
+        finally:
+            await self.stop_ttfb_metrics()
+
+
+async def _in_background(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
+    """Each chunk (a sentence) is synthesised on a worker thread, so the loop keeps serving."""
+    while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
+        yield chunk

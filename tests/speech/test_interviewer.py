@@ -46,8 +46,15 @@ def warped(factor: float) -> Callable[[], float]:
 
 
 def interviewer(
-    settings: Settings, engine: InterviewEngine, interview: Interview, factor: float = 1.0
+    settings: Settings,
+    engine: InterviewEngine,
+    interview: Interview,
+    factor: float = 1.0,
+    *,
+    audio_clock: bool = False,
 ) -> VoiceInterviewer:
+    """The processor; on a wall clock (sped up by `factor`) unless `audio_clock`, the default
+    of the product, which counts the audio heard."""
     sessions = make_session_factory(make_engine(settings.resolved_database_url))
     return VoiceInterviewer(
         sessions=sessions,
@@ -55,7 +62,7 @@ def interviewer(
         interview_id=interview.id,
         name="Cand",
         smart_turn=default_voice_models().smart_turn,
-        clock=warped(factor),
+        clock=None if audio_clock else warped(factor),
     )
 
 
@@ -153,6 +160,69 @@ def test_a_moment_is_recorded_and_the_interviewer_waits(
     turns = db.get(Interview, interview.id).turns  # type: ignore[union-attr]
     assert [t.kind for t in turns][-2:] == [TurnKind.MOMENT, TurnKind.MOMENT_REPLY]
     assert not any(t.kind == TurnKind.ANSWER for t in turns)
+
+
+def test_silence_is_counted_in_audio_heard_not_in_time_the_server_lagged(
+    settings: Settings, db: Session, user: User, interview_engine: InterviewEngine
+) -> None:
+    processor = interviewer(
+        settings, interview_engine, planned(db, user, interview_engine), audio_clock=True
+    )
+    marker = TTSSpeakFrame("(no audio arrived for 4.5 s)")
+    down, _ = in_own_loop(
+        run_test(
+            processor,
+            frames_to_send=[
+                START,
+                SleepFrame(0.3),
+                BotStartedSpeakingFrame(),
+                BotStoppedSpeakingFrame(),
+                VADUserStartedSpeakingFrame(),
+                *[SILENCE] * 50,  # a second of "speech"
+                VADUserStoppedSpeakingFrame(),
+                TranscriptionFrame("I would start by looking at the", "cand", "t"),
+                # Longer than the 4 s allowed mid-sentence, but no audio arrived: only what
+                # exceeds the 1.5 s stall allowance counts (3 s).
+                SleepFrame(4.5),
+                marker,
+                *[SILENCE] * 215,  # 4.3 s of silence heard, arriving all at once
+                SleepFrame(1.0),
+            ],
+        )
+    )
+    frames = list(down)
+    thinking = next(
+        i
+        for i, f in enumerate(frames)
+        if isinstance(f, OutputTransportMessageUrgentFrame)
+        and f.message == {"type": "state", "state": "thinking"}
+    )
+    assert thinking > frames.index(marker)  # the turn ended only once the silence was heard
+
+
+def test_a_page_that_stops_sending_audio_still_gets_its_turn_ended(
+    settings: Settings, db: Session, user: User, interview_engine: InterviewEngine
+) -> None:
+    processor = interviewer(
+        settings, interview_engine, planned(db, user, interview_engine), audio_clock=True
+    )
+    down, _ = in_own_loop(
+        run_test(
+            processor,
+            frames_to_send=[
+                START,
+                SleepFrame(0.3),
+                BotStartedSpeakingFrame(),
+                BotStoppedSpeakingFrame(),
+                VADUserStartedSpeakingFrame(),
+                *[SILENCE] * 50,
+                VADUserStoppedSpeakingFrame(),
+                TranscriptionFrame("I would start by looking at the", "cand", "t"),
+                SleepFrame(6.5),  # no audio at all: 4 s mid-sentence + the 1.5 s allowance
+            ],
+        )
+    )
+    assert {"type": "state", "state": "thinking"} in messages(list(down))
 
 
 def test_malformed_input_ends_the_session_with_the_reason(

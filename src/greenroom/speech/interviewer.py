@@ -51,6 +51,7 @@ TICK_S = 0.1
 TRANSCRIPT_WAIT_S = 2.5  # longest wait for the last segment's words before deciding anyway
 BACKCHANNELS = ("Mhm.", "Right.", "Okay.")
 MAX_ANSWER_S = 15 * 60  # audio kept per answer, at most
+AUDIO_STALL_S = 1.5  # no audio for this long: the page stopped sending; see _audio_clock
 REFINED_MIN_SHARE, REFINED_MAX_SHARE = 0.5, 1.4  # see refined_text
 
 
@@ -112,13 +113,17 @@ class VoiceInterviewer(FrameProcessor):
         name: str,
         smart_turn: SmartTurn,
         transcriber: SpeechToText | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] | None = None,
         keep: Keeping | None = None,
     ) -> None:
         super().__init__(name="greenroom-interviewer")
         self.sessions, self.engine = sessions, engine
         self.interview_id, self.candidate_name = interview_id, name
-        self.smart_turn, self.clock = smart_turn, clock
+        self.smart_turn = smart_turn
+        self.heard_s = 0.0  # seconds of audio received
+        self.last_audio_at = time.monotonic()
+        self.audio_time = 0.0
+        self.clock = clock or self._audio_clock
         self.transcriber = transcriber  # the whole answer again: word timings, and a retry
         self.keep = keep  # where the answers' audio is kept, when the candidate opted in
         self.measuring: set[asyncio.Task[None]] = set()
@@ -147,6 +152,8 @@ class VoiceInterviewer(FrameProcessor):
                 self._ticker = None
             await self.push_frame(frame, direction)
         elif isinstance(frame, InputAudioRawFrame):
+            self.heard_s += len(frame.audio) / (2 * frame.sample_rate * frame.num_channels)
+            self.last_audio_at = time.monotonic()
             self._keep_audio(frame.audio)
         elif isinstance(frame, VADUserStartedSpeakingFrame):
             await self._speech_started()
@@ -172,6 +179,15 @@ class VoiceInterviewer(FrameProcessor):
             await self._client_message(frame.message)
         else:
             await self.push_frame(frame, direction)
+
+    def _audio_clock(self) -> float:
+        """Time as the audio heard tells it. Silences are measured in audio, not wall time:
+        when the machine is busy the detector's events arrive late, and wall time would count
+        that lag as the candidate's silence and cut them off. A page that stops sending audio
+        altogether is timed by the wall clock after AUDIO_STALL_S, so a turn still ends."""
+        stalled = max(0.0, time.monotonic() - self.last_audio_at - AUDIO_STALL_S)
+        self.audio_time = max(self.audio_time, self.heard_s + stalled)
+        return self.audio_time
 
     # --- the candidate ------------------------------------------------------------------
     def _keep_audio(self, pcm: bytes) -> None:

@@ -162,6 +162,19 @@ def test_a_moment_is_recorded_and_the_interviewer_waits(
     assert not any(t.kind == TurnKind.ANSWER for t in turns)
 
 
+# The question was asked; the candidate spoke for a second of audio and stopped mid-sentence.
+PAUSED_MID_SENTENCE: list[Frame] = [
+    START,
+    SleepFrame(0.3),
+    BotStartedSpeakingFrame(),
+    BotStoppedSpeakingFrame(),
+    VADUserStartedSpeakingFrame(),
+    *[SILENCE] * 50,
+    VADUserStoppedSpeakingFrame(),
+    TranscriptionFrame("I would start by looking at the", "cand", "t"),
+]
+
+
 def test_silence_is_counted_in_audio_heard_not_in_time_the_server_lagged(
     settings: Settings, db: Session, user: User, interview_engine: InterviewEngine
 ) -> None:
@@ -173,14 +186,7 @@ def test_silence_is_counted_in_audio_heard_not_in_time_the_server_lagged(
         run_test(
             processor,
             frames_to_send=[
-                START,
-                SleepFrame(0.3),
-                BotStartedSpeakingFrame(),
-                BotStoppedSpeakingFrame(),
-                VADUserStartedSpeakingFrame(),
-                *[SILENCE] * 50,  # a second of "speech"
-                VADUserStoppedSpeakingFrame(),
-                TranscriptionFrame("I would start by looking at the", "cand", "t"),
+                *PAUSED_MID_SENTENCE,
                 # Longer than the 4 s allowed mid-sentence, but no audio arrived: only what
                 # exceeds the 1.5 s stall allowance counts (3 s).
                 SleepFrame(4.5),
@@ -210,14 +216,7 @@ def test_a_page_that_stops_sending_audio_still_gets_its_turn_ended(
         run_test(
             processor,
             frames_to_send=[
-                START,
-                SleepFrame(0.3),
-                BotStartedSpeakingFrame(),
-                BotStoppedSpeakingFrame(),
-                VADUserStartedSpeakingFrame(),
-                *[SILENCE] * 50,
-                VADUserStoppedSpeakingFrame(),
-                TranscriptionFrame("I would start by looking at the", "cand", "t"),
+                *PAUSED_MID_SENTENCE,
                 SleepFrame(6.5),  # no audio at all: 4 s mid-sentence + the 1.5 s allowance
             ],
         )

@@ -7,7 +7,6 @@ from pipecat.frames.frames import TTSAudioRawFrame, TTSSpeakFrame
 from pipecat.pipeline.task import PipelineParams
 from pipecat.tests.utils import run_test
 
-from greenroom.providers.tts import Voice
 from greenroom.speech.voice_out import InterviewerVoiceService, persona_voice
 from tests.speech.pipelines import in_own_loop
 from tests.speech.voices import piper, speak

@@ -27,8 +27,7 @@ from tests.e2e.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, LiveServer
 from tests.e2e.test_interview_flow import _sign_up
 from tests.speech.voices import piper, word_error_rate
 
-# Whisper, Piper and Chromium together: never beside the other CPU-heavy tests (Makefile).
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("cpu-heavy")]
+pytestmark = pytest.mark.e2e
 # Stories in plain words: tiny.en mishears jargon ("idempotent" -> "I'm potent"), which would
 # measure the model's vocabulary rather than the pipeline.
 PLAN = ("behav-failure-mistake-handled", "behav-delivery-cut-scope")

@@ -31,10 +31,6 @@ ASK: list[Message] = [
         "An index is a B-tree kept beside the table so lookups avoid a full scan.\n</data>",
     },
 ]
-# Two cores: a model server or a live voice session beside another makes both time out.
-pytestmark = pytest.mark.xdist_group("cpu-heavy")
-
-
 VAGUE = "I am not completely sure about this one, I would probably look it up and ask a colleague."
 
 
@@ -92,7 +88,7 @@ def llm_settings(settings: Settings, own_llama_server: LlamaServer) -> Settings:
     return settings.model_copy(
         update={
             "llm_base_url": own_llama_server.base_url,
-            "llm_timeout_s": 30.0,  # a busy machine; a stopped server fails at once
+            "llm_timeout_s": 10.0,
             "llm_max_retries": 0,
         }
     )

@@ -21,10 +21,6 @@ from greenroom.speech.models import VoiceModels
 from tests.helpers import post_form, signup, start_practice
 from tests.speech.voices import silence, speak, word_error_rate
 
-# Two cores: a model server or a live voice session beside another makes both time out.
-pytestmark = pytest.mark.xdist_group("cpu-heavy")
-
-
 ORIGIN = {"origin": "http://testserver"}
 FRAME = 640  # 20 ms of 16 kHz 16-bit audio
 

@@ -17,7 +17,6 @@ from starlette.testclient import WebSocketTestSession
 
 from greenroom.interviews.models import Interview, Turn, TurnKind
 from greenroom.questions.bank import load_bank
-from greenroom.speech.models import VoiceModels
 from tests.helpers import post_form, signup, start_practice
 from tests.speech.voices import silence, speak, word_error_rate
 
@@ -160,21 +159,3 @@ def test_the_socket_refuses_strangers_other_pages_and_bad_audio(voice_client: Te
         stranger = socket.receive()
     assert stranger["type"] == "websocket.close" and stranger["code"] == 1008
     assert "Sign in" in stranger["reason"]
-
-
-def test_opening_the_voice_room_loads_the_models_once_in_the_background(
-    voice_client: TestClient, app: FastAPI
-) -> None:
-    fresh = VoiceModels()  # the process's own are loaded already by other tests
-    app.state.greenroom.voice = fresh
-    room = start_text_interview(voice_client)
-    assert fresh.warming is None
-    assert voice_client.get(f"{room}/voice").status_code == 200
-    warming = fresh.warming
-    assert warming is not None  # the page started the load
-    assert voice_client.get(f"{room}/voice").status_code == 200
-    assert fresh.warm_up() is warming  # one load per process, however often the page opens
-    warming.join(timeout=60)
-    assert not warming.is_alive()
-    assert "model" in vars(fresh.whisper) and "analyzer" in vars(fresh.smart_turn)
-    assert "tts" in vars(fresh)  # the interviewer's voice, loaded too

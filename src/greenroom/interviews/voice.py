@@ -30,7 +30,6 @@ POLICY_VIOLATION = 1008
 def voice_room(request: Request, interview: OwnedInterview, viewer: CurrentViewer) -> Response:
     if interview.status not in RUNNING:
         return RedirectResponse(f"/interviews/{interview.id}", status_code=303)
-    app_context(request).voice.warm_up()  # loads while the candidate reads the page
     return render(
         request,
         "interviews/voice_room.html",

@@ -1,6 +1,6 @@
 """The interviewer's voice in the pipeline: Pipecat's TTS service over the process's own voice.
 
-Pipecat's PiperTTSService loads the voice for every session (~0.4 s before the first greeting, more with a cold disk) and
+Pipecat's PiperTTSService loads the voice for every session (2-3 s before the first greeting) and
 speaks at one pace. This service keeps Pipecat's TTS machinery (audio contexts, interruptions,
 resampling, metrics) and speaks with the voice loaded once per process (Piper, else espeak-ng) at
 the pace of the interview's persona.

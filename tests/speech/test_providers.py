@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from greenroom.providers.stt import SAMPLE_RATE, TranscriptionError
-from greenroom.providers.stt.whisper import WhisperSTT
+from greenroom.providers.stt import SAMPLE_RATE, TimedWord, Transcript, TranscriptionError
+from greenroom.providers.stt.whisper import WhisperSTT, without_invented_ending
 from greenroom.providers.tts import Voice
 from greenroom.providers.tts.espeak import EspeakTTS
 from tests.speech.voices import piper, silence, speak, word_error_rate
@@ -64,3 +64,32 @@ def test_silence_gives_no_words_and_bad_audio_a_clear_error(whisper: WhisperSTT)
     broken[100] = np.nan
     with pytest.raises(TranscriptionError, match="invalid"):
         whisper.transcribe(broken)
+
+
+def timed(text: str) -> Transcript:
+    words = [TimedWord(w, i * 0.3, i * 0.3 + 0.25, 0.9) for i, w in enumerate(text.split())]
+    return Transcript(text, words, 10.0)
+
+
+@pytest.mark.parametrize(
+    ("heard", "kept"),
+    [
+        (
+            "We planned a mail campaign. And then we'll see you in the next one.",
+            "We planned a mail campaign.",
+        ),
+        ("It halved. Thanks for watching! Please subscribe.", "It halved."),
+        ("It halved. Thank you.", "It halved. Thank you."),  # candidates say it
+        (
+            "A male campaign. Thank you for watching. Thank you very much.",  # from a CI run
+            "A male campaign.",
+        ),
+        ("Thanks for watching.", ""),  # all of it a sign-off
+        ("We subscribe to the next video's events.", "We subscribe to the next video's events."),
+        ("We added an index.", "We added an index."),
+    ],
+)
+def test_video_sign_offs_whisper_appends_are_dropped(heard: str, kept: str) -> None:
+    cleaned = without_invented_ending(timed(heard))
+    assert cleaned.text == kept
+    assert [w.text for w in cleaned.words] == kept.split()

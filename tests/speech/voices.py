@@ -31,8 +31,24 @@ def speak(text: str, tts: TextToSpeech | None = None, voice: Voice = Voice()) ->
     return to_16k(b"".join(engine.speak(text, voice)), engine.sample_rate)
 
 
+def speak_steadily(text: str) -> Audio:
+    """Piper without its sampling noise: the same audio on every run, for tests whose outcome
+    hangs on how tiny.en hears a few words (Piper's sampling changes that from run to run)."""
+    from piper import SynthesisConfig
+
+    steady = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+    chunks = piper().voice.synthesize(text, syn_config=steady)
+    return to_16k(b"".join(bytes(c.audio_int16_bytes) for c in chunks), piper().sample_rate)
+
+
 def silence(seconds: float) -> Audio:
     return np.zeros(int(seconds * SAMPLE_RATE), dtype=np.float32)
+
+
+def spoken_span_s(audio: Audio, floor: float = 0.01) -> float:
+    """Seconds from the first to the last sample louder than `floor`: how long speech lasts."""
+    loud = np.flatnonzero(np.abs(audio) > floor)
+    return float(loud[-1] - loud[0]) / SAMPLE_RATE if loud.size else 0.0
 
 
 def word_error_rate(reference: str, hypothesis: str) -> float:

@@ -418,6 +418,24 @@ class InterviewEngine:
             ),
         ]
 
+    def take_back(self, db: Session, interview: Interview, seq: int) -> None:
+        """The candidate went on speaking just as the interviewer replied (voice, D3): the
+        answer at `seq` was not finished. It and the interviewer's reply are removed, so the
+        answer goes on and is stored once, whole; a closing it caused is undone."""
+        taken = [t for t in interview.turns if t.seq >= seq]
+        if (
+            not taken
+            or taken[0].kind != TurnKind.ANSWER
+            or any(t.speaker != Speaker.INTERVIEWER for t in taken[1:])
+        ):
+            raise InterviewError("That answer can no longer be continued.")
+        if interview.status == Status.COMPLETED.value and taken[-1].kind == TurnKind.CLOSING:
+            interview.status, interview.completed_at = Status.IN_PROGRESS.value, None
+        self._require(interview, Status.IN_PROGRESS)
+        for turn in taken:
+            interview.turns.remove(turn)
+        db.flush()
+
     def pause(self, db: Session, interview: Interview) -> Turn:
         self._require(interview, Status.IN_PROGRESS)
         interview.status, interview.paused_at = Status.PAUSED.value, utcnow()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 
 from greenroom.interviews.schemas import Persona
+from greenroom.providers.tts.remembered import SENTENCE_END
 
 FOLLOW_UP_LIMIT = {Persona.FRIENDLY: 1, Persona.NEUTRAL: 1, Persona.TOUGH: 2}
 
@@ -127,3 +128,11 @@ def phrase(
     options = PHRASES[category][persona]
     candidates = [line for line in options if line.format(**values) != avoid] or list(options)
     return rng.choice(candidates).format(**values)
+
+
+def often_said(persona: Persona) -> list[str]:
+    """The persona's fixed lines (no names or numbers in them), each sentence on its own: what
+    a voice can prepare once and reuse."""
+    lines = (line for by_persona in PHRASES.values() for line in by_persona.get(persona, ()))
+    sentences = (s for line in lines if "{" not in line for s in SENTENCE_END.split(line))
+    return list(dict.fromkeys(s.strip() for s in sentences if s.strip()))

@@ -30,6 +30,7 @@ POLICY_VIOLATION = 1008
 def voice_room(request: Request, interview: OwnedInterview, viewer: CurrentViewer) -> Response:
     if interview.status not in RUNNING:
         return RedirectResponse(f"/interviews/{interview.id}", status_code=303)
+    app_context(request).voice.warm_up()  # loads while the candidate reads the page
     return render(
         request,
         "interviews/voice_room.html",
@@ -80,6 +81,7 @@ async def voice_socket(websocket: WebSocket, interview_id: int) -> None:
         name=caller.name,
         origin=origin,
         voice=persona_voice(caller.persona),
+        persona=caller.persona,
         keep=Keeping(context.recordings, caller.user_id) if caller.keep_audio else None,
     )
 

@@ -124,6 +124,18 @@ class KeyPointMatcher:
                 self._cache.popitem(last=False)
         return found
 
+    def prepare(self, answer: str) -> None:
+        """Embeds the pieces of an answer still being given (voice: at each pause), so matching
+        it once it is finished only embeds what is new."""
+        pieces = answer_pieces(answer)
+        if pieces:
+            self.key_point_vectors(pieces)
+
+    def knows(self, texts: Sequence[str]) -> bool:
+        """True when every text's vector is cached."""
+        with self._lock:
+            return all(text in self._cache for text in texts)
+
     def match(self, answer: str, points: Sequence[str]) -> list[KeyPointMatch]:
         """One verdict per key point, in the key points' order."""
         if not points:

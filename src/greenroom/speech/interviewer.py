@@ -5,6 +5,12 @@ the turn policy (speech/turns.py) what to do as each silence grows, back-channel
 pauses, stops the interviewer's audio when the candidate speaks over it, and hands each finished
 answer to the same interview engine the text room uses, so a spoken answer is stored exactly like
 a typed one.
+
+The interviewer replies soon after a finished sentence, so it will sometimes reply to a
+candidate who had more to say. When the candidate speaks within YIELD_S of the reply starting
+(or while it is being prepared), the interviewer stops, the reply and the stored answer are
+taken back (InterviewEngine.take_back), and the answer goes on as one: its audio and words
+include what was said meanwhile.
 """
 
 from __future__ import annotations
@@ -38,21 +44,33 @@ from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 from sqlalchemy.orm import Session, sessionmaker
 
 from greenroom.interviews.engine import InterviewEngine, InterviewError
-from greenroom.interviews.models import Interview, Speaker, Status, Turn
-from greenroom.interviews.schemas import MAX_ANSWER_CHARS
-from greenroom.providers.stt import SAMPLE_RATE, Audio, SpeechToText, TranscriptionError
+from greenroom.interviews.models import Interview, Speaker, Status, Turn, TurnKind
+from greenroom.providers.stt import (
+    SAMPLE_RATE,
+    Audio,
+    SpeechToText,
+    Transcript,
+    TranscriptionError,
+)
 from greenroom.providers.turn import SmartTurn
+from greenroom.speech.answers import Answer, Reply, refined_text, until_speech_ends
 from greenroom.speech.delivery import analyse
 from greenroom.speech.recordings import Recordings
-from greenroom.speech.turns import Move, TurnSignals, asks_for_a_moment, decide
+from greenroom.speech.turns import (
+    Move,
+    TurnSignals,
+    asks_for_a_moment,
+    decide,
+    unsure_ending,
+)
 
 log = logging.getLogger(__name__)
-TICK_S = 0.1
+TICK_S = 0.05  # how often the turn policy looks at the silence
 TRANSCRIPT_WAIT_S = 2.5  # longest wait for the last segment's words before deciding anyway
+YIELD_S = 3.0  # speaking this soon after the interviewer's reply starts takes the reply back
 BACKCHANNELS = ("Mhm.", "Right.", "Okay.")
 MAX_ANSWER_S = 15 * 60  # audio kept per answer, at most
 AUDIO_STALL_S = 1.5  # no audio for this long: the page stopped sending; see _audio_clock
-REFINED_MIN_SHARE, REFINED_MAX_SHARE = 0.5, 1.4  # see refined_text
 
 
 @dataclass(frozen=True)
@@ -61,46 +79,6 @@ class Keeping:
 
     recordings: Recordings
     user_id: int
-
-
-def refined_text(live: str, whole: str) -> str:
-    """The answer's stored words once the whole answer has been transcribed again.
-
-    Live captions come from short segments cut at every pause, and Whisper guesses worse without
-    the words around them ("salted password" heard as "that's all that passed word"). The whole
-    answer in one pass reads better, so it replaces the live text, unless the word counts differ
-    too much to trust it (less than half: it lost words; over 1.4 times: it invented some, as
-    Whisper does in silence) or it is longer than a typed answer may be.
-    """
-    whole = " ".join(whole.split())
-    if not whole or len(whole) > MAX_ANSWER_CHARS:
-        return live
-    share = len(whole.split()) / max(1, len(live.split()))
-    if live.strip() and not REFINED_MIN_SHARE <= share <= REFINED_MAX_SHARE:
-        return live
-    return whole
-
-
-@dataclass
-class Answer:
-    """What the candidate has said since the interviewer last spoke."""
-
-    audio: bytearray
-    segments: list[str]
-    speech_s: float = 0.0
-    speaking_since: float | None = None
-    silent_since: float | None = None
-    smart_turn: float | None = None
-    awaiting_words: bool = False  # a segment ended and its transcript has not arrived yet
-    waiting: bool = False  # "give me a moment"
-
-    @classmethod
-    def empty(cls) -> Answer:
-        return cls(audio=bytearray(), segments=[])
-
-    @property
-    def text(self) -> str:
-        return " ".join(s.strip() for s in self.segments if s.strip())
 
 
 class VoiceInterviewer(FrameProcessor):
@@ -137,6 +115,9 @@ class VoiceInterviewer(FrameProcessor):
         self.last_backchannel = -1e9
         self.backchannel_index = 0
         self.backchanneling = False  # a "mhm" is playing: the candidate still has the floor
+        self.reply: Reply | None = None  # the last reply, while it can be taken back
+        self.yields = 0  # replies the candidate took back by going on
+        self._preparing: asyncio.Task[None] | None = None
         self.done = False
         self._ticker: asyncio.Task[None] | None = None
 
@@ -147,9 +128,11 @@ class VoiceInterviewer(FrameProcessor):
             await self.push_frame(frame, direction)
             self._ticker = self.create_task(self._tick_forever(), "greenroom-turn-ticker")
         elif isinstance(frame, (EndFrame, CancelFrame)):
-            if self._ticker is not None:
-                await self.cancel_task(self._ticker)
-                self._ticker = None
+            self._settle()
+            for task in (self._ticker, self._preparing):
+                if task is not None and not task.done():
+                    await self.cancel_task(task)
+            self._ticker = self._preparing = None
             await self.push_frame(frame, direction)
         elif isinstance(frame, InputAudioRawFrame):
             self.heard_s += len(frame.audio) / (2 * frame.sample_rate * frame.num_channels)
@@ -162,9 +145,11 @@ class VoiceInterviewer(FrameProcessor):
             await self._speech_stopped()
             await self.push_frame(frame, direction)
         elif isinstance(frame, TranscriptionFrame):
-            await self._heard(frame.text)
+            await self._heard(frame.text, frame.result)
         elif isinstance(frame, BotStartedSpeakingFrame):
             self.bot_speaking = True
+            if self.reply is not None and self.reply.speaking_at is None:
+                self.reply.speaking_at = self.clock()
             if not self.backchanneling:
                 await self._send({"type": "state", "state": "speaking"})
             await self.push_frame(frame, direction)
@@ -191,10 +176,19 @@ class VoiceInterviewer(FrameProcessor):
 
     # --- the candidate ------------------------------------------------------------------
     def _keep_audio(self, pcm: bytes) -> None:
-        if self.listening and len(self.answer.audio) < MAX_ANSWER_S * SAMPLE_RATE * 2:
+        limit = MAX_ANSWER_S * SAMPLE_RATE * 2
+        if self.listening and len(self.answer.audio) < limit:
             self.answer.audio.extend(pcm)
+        elif self.reply is not None and len(self.reply.audio_after) < limit:
+            self.reply.audio_after.extend(pcm)  # part of the answer if the candidate goes on
 
     async def _speech_started(self) -> None:
+        reply = self.reply
+        if reply is not None and self._may_take_back():
+            if reply.seq is None:
+                reply.went_on = True  # taken back as soon as it is stored
+            else:
+                await self._take_back(reply)
         now = self.clock()
         if self.bot_speaking:  # barge-in: stop talking and listen
             await self.broadcast_interruption()  # type: ignore[no-untyped-call]
@@ -213,21 +207,42 @@ class VoiceInterviewer(FrameProcessor):
             samples = self._samples(self.answer.audio)
             self.answer.smart_turn = await asyncio.to_thread(self.smart_turn.probability, samples)
 
-    async def _heard(self, text: str) -> None:
+    async def _heard(self, text: str, result: object = None) -> None:
         self.answer.awaiting_words = False
+        if text.strip() and not self.listening and self.reply is not None:
+            self.reply.heard_after.append(text)  # joins the answer if the candidate goes on
         if not text.strip() or not self.listening:
             return
         self.answer.segments.append(text)
+        words = result.words if isinstance(result, Transcript) else []
+        self.answer.unsure_ending = bool(words) and unsure_ending(
+            words[-1].text, words[-1].probability
+        )
         if asks_for_a_moment(text):
             self.answer.waiting = True
+        if self._preparing is None or self._preparing.done():
+            self._preparing = self.create_task(
+                self._prepare(self.answer.text), "greenroom-prepare-answer"
+            )
         await self._send(
             {"type": "caption", "speaker": "candidate", "text": self.answer.text, "final": True}
         )
+
+    async def _prepare(self, text: str) -> None:
+        """Work on the answer so far while the candidate pauses: replying to a long answer
+        then only matches its last words (the key-point matcher embeds every sentence)."""
+        try:
+            await asyncio.to_thread(self.engine.matcher.prepare, text)
+        except (RuntimeError, ValueError) as error:  # only ever a head start; the reply redoes it
+            log.warning("answer not prepared: %s", error, extra={"interview_id": self.interview_id})
 
     # --- deciding -----------------------------------------------------------------------
     async def _tick_forever(self) -> None:
         while True:
             await asyncio.sleep(TICK_S)
+            reply = self.reply
+            if reply is not None and reply.speaking_at is not None and not self._may_take_back():
+                self._settle()
             if self.listening and not self.busy and not self.bot_speaking:
                 await self._consider()
 
@@ -247,6 +262,8 @@ class VoiceInterviewer(FrameProcessor):
                 smart_turn=answer.smart_turn,
                 since_backchannel_s=now - self.last_backchannel,
                 waiting=answer.waiting,
+                yields=self.yields,
+                unsure_ending=answer.unsure_ending,
             )
         )
         if move == Move.END_TURN:
@@ -268,25 +285,39 @@ class VoiceInterviewer(FrameProcessor):
             if not text:
                 await self._did_not_catch()
                 return
+        reply = self.reply = Reply(answer=answer, settled=asyncio.Event())
         try:
-            turns, status, seq = await asyncio.to_thread(self._store_answer, text)
+            turns, status, seq, prompt = await asyncio.to_thread(self._store_answer, text)
         except InterviewError as error:
+            self.reply = None
             await self._send({"type": "error", "message": error.message, "fatal": False})
-            self.busy = False
+            self._listen_again(answer)
             return
+        reply.seq, reply.prompt = seq, prompt
         self.answer = Answer.empty()
         self.busy = False
         if text and self.transcriber is not None:
-            task = self.create_task(self._measure(seq, audio), f"greenroom-delivery-{seq}")
+            task = self.create_task(self._measure(reply, audio), f"greenroom-delivery-{seq}")
             self.measuring.add(task)
             task.add_done_callback(self.measuring.discard)
-        await self._say(turns)
         if status == Status.COMPLETED.value:
             self.done = True
+        if reply.went_on:  # the candidate went on while the reply was being prepared
+            if self.reply is reply:
+                await self._take_back(reply)
+            return
+        if not turns:
+            self._settle()
+        reply.said = bool(turns)
+        await self._say(turns)
 
-    def _store_answer(self, text: str) -> tuple[list[dict[str, Any]], str, int]:
+    def _store_answer(
+        self, text: str
+    ) -> tuple[list[dict[str, Any]], str, int, dict[str, Any] | None]:
         with self.sessions() as db:
             interview = self._interview(db)
+            waiting = self.engine.prompt(interview)
+            prompt = self._turn_view(interview, waiting.turn) if waiting else None
             outcome = self.engine.record_answer(db, interview, text)
             if outcome.refused:
                 raise InterviewError(outcome.refused)
@@ -294,12 +325,62 @@ class VoiceInterviewer(FrameProcessor):
             db.commit()  # the answer is safe before the interviewer decides what comes next
             turns = self.engine.respond(db, interview, self.candidate_name)
             db.commit()
-            return [self._turn_view(interview, t) for t in turns], interview.status, seq
+            return [self._turn_view(interview, t) for t in turns], interview.status, seq, prompt
+
+    # --- giving the floor back ----------------------------------------------------------
+    def _may_take_back(self) -> bool:
+        reply = self.reply
+        if reply is None or reply.taken_back or reply.settled.is_set():
+            return False
+        return reply.speaking_at is None or self.clock() - reply.speaking_at <= YIELD_S
+
+    def _settle(self) -> None:
+        """The reply stands: the candidate let the interviewer speak."""
+        if self.reply is not None:
+            self.reply.settled.set()
+            self.reply = None
+
+    async def _take_back(self, reply: Reply) -> None:
+        """The candidate went on: stop, withdraw the reply and the stored answer, and listen
+        to the same answer again, with what was said meanwhile."""
+        assert reply.seq is not None
+        self.busy, self.done = True, False
+        reply.taken_back = True
+        self._settle()
+        if reply.said:  # playing, or still being made: either way it must not be heard
+            await self.broadcast_interruption()  # type: ignore[no-untyped-call]
+            self.bot_speaking = self.backchanneling = False
+        try:
+            await asyncio.to_thread(self._withdraw, reply.seq)
+        except InterviewError as error:  # the interview moved on meanwhile: the reply stands
+            log.info("reply not taken back: %s", error, extra={"interview_id": self.interview_id})
+            self.busy = False
+            self.listening = True
+            await self._send({"type": "state", "state": "listening"})
+            return
+        answer = reply.answer
+        answer.audio.extend(reply.audio_after)
+        answer.segments += reply.heard_after
+        self.yields += 1
+        await self._send({"type": "resumed", "prompt": reply.prompt})
+        self._listen_again(answer)
+        await self._send({"type": "state", "state": "listening"})
+
+    def _listen_again(self, answer: Answer) -> None:
+        answer.awaiting_words = answer.waiting = False
+        answer.smart_turn = None
+        self.answer = answer
+        self.busy, self.listening = False, True
+
+    def _withdraw(self, seq: int) -> None:
+        with self.sessions() as db:
+            self.engine.take_back(db, self._interview(db), seq)
+            db.commit()
 
     async def _transcribe_again(self, audio: Audio) -> str:
         assert self.transcriber is not None
         try:
-            heard = await asyncio.to_thread(self.transcriber.transcribe, audio)
+            heard = await asyncio.to_thread(self.transcriber.transcribe, until_speech_ends(audio))
         except TranscriptionError:
             log.warning("transcription failed", extra={"interview_id": self.interview_id})
             return ""
@@ -313,11 +394,17 @@ class VoiceInterviewer(FrameProcessor):
         self.answer = Answer.empty()
         self.busy = False
 
-    async def _measure(self, seq: int, audio: Audio) -> None:
-        """E1: the delivery of a stored answer, from its audio; the audio is then dropped."""
-        assert self.transcriber is not None
+    async def _measure(self, reply: Reply, audio: Audio) -> None:
+        """E1: the delivery of a stored answer, from its audio; the audio is then dropped.
+        It waits until the reply stands: a taken-back answer is measured once, whole, and the
+        interviewer's first words do not share the processor with a whole-answer transcription."""
+        assert self.transcriber is not None and reply.seq is not None
+        await reply.settled.wait()
+        if reply.taken_back:
+            return
+        seq = reply.seq
         try:
-            heard = await asyncio.to_thread(self.transcriber.transcribe, audio)
+            heard = await asyncio.to_thread(self.transcriber.transcribe, until_speech_ends(audio))
             # The audio starts when the interviewer stopped asking: question_ended_at_s is 0.
             delivery = await asyncio.to_thread(
                 lambda: analyse(audio, heard.words, job_terms=self.job_terms)
@@ -341,7 +428,9 @@ class VoiceInterviewer(FrameProcessor):
     def _store_delivery(self, seq: int, delivery: dict[str, Any], whole_text: str) -> None:
         with self.sessions() as db:
             interview = self._interview(db)
-            turn = next(t for t in interview.turns if t.seq == seq)
+            turn = next((t for t in interview.turns if t.seq == seq), None)
+            if turn is None or turn.kind != TurnKind.ANSWER:
+                return  # taken back meanwhile
             meta = {**turn.meta, "delivery": delivery, "spoken": True}
             text = refined_text(turn.text, whole_text)
             if text != turn.text:  # the report reads the better transcript; the live one stays
@@ -396,6 +485,7 @@ class VoiceInterviewer(FrameProcessor):
             await self.push_frame(TTSSpeakFrame(" ".join(lines)))
 
     async def _bot_finished(self) -> None:
+        self._settle()  # a reply heard to its end stands: speaking now answers the next prompt
         if self.done:
             if self.measuring:  # the report must see the last answer's delivery
                 await asyncio.gather(*self.measuring, return_exceptions=True)

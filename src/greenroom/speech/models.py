@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
@@ -10,6 +11,7 @@ from greenroom.providers.stt.whisper import WhisperSTT
 from greenroom.providers.tts import SpeechError, TextToSpeech
 from greenroom.providers.tts.espeak import EspeakTTS
 from greenroom.providers.tts.piper import PiperTTS
+from greenroom.providers.tts.remembered import RememberedSentences
 from greenroom.providers.turn import SmartTurn
 
 log = logging.getLogger(__name__)
@@ -21,6 +23,8 @@ class VoiceModels:
 
     whisper: WhisperSTT = field(default_factory=WhisperSTT)
     smart_turn: SmartTurn = field(default_factory=SmartTurn)
+    warming: threading.Thread | None = field(default=None, init=False, repr=False)
+    _warming_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @cached_property
     def tts(self) -> TextToSpeech:
@@ -33,10 +37,29 @@ class VoiceModels:
             return EspeakTTS()
         return piper
 
-    def warm_up(self) -> None:
-        self.whisper.warm_up()
-        self.smart_turn.warm_up()
-        _ = self.tts
+    @cached_property
+    def voice(self) -> RememberedSentences:
+        """The interviewer's voice, remembering the short lines it says again and again."""
+        return RememberedSentences(self.tts)
+
+    def warm_up(self) -> threading.Thread:
+        """Starts loading every model in a background thread, once: the voice room calls it when
+        the page opens, so the greeting does not wait for the loads (several seconds here)."""
+        with self._warming_lock:
+            if self.warming is None:
+                self.warming = threading.Thread(
+                    target=self._load, name="voice-warm-up", daemon=True
+                )
+                self.warming.start()
+            return self.warming
+
+    def _load(self) -> None:
+        try:
+            self.whisper.warm_up()
+            self.smart_turn.warm_up()
+            _ = self.voice
+        except Exception:  # the session loads again and reports what failed
+            log.exception("voice models could not load in the background")
 
 
 @cache

@@ -3,6 +3,7 @@ directory by configuration). Loaded once; transcribes whole answers, with word t
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import cached_property
 from pathlib import Path
@@ -21,13 +22,28 @@ from greenroom.providers.stt import (
 
 # Whisper "cleans up" speech and drops um/uh; a prompt that contains them keeps more of them.
 FILLER_PROMPT = "Um, uh, so, like, you know, I mean, er, hmm."
+# Sign-offs of the videos Whisper learnt from, which it appends to audio that ends in silence
+# ("…a mail campaign. And then we'll see you in the next one." in a test run). No interview
+# answer ends with them; "thank you" alone is left, since candidates say it.
+INVENTED_ENDINGS = (
+    "see you in the next",
+    "see you next time",
+    "thanks for watching",
+    "thank you for watching",
+    "thanks for listening",
+    "thank you for listening",
+    "please subscribe",
+    "like and subscribe",
+)
+THANKS = {"thank you", "thanks", "thank you very much", "thank you so much", "bye", "bye bye"}
+_SENTENCE_END = re.compile(r"[.!?…]$")
 
 
 class WhisperSTT(SpeechToText):
     def __init__(self, model_dir: Path | None = None, *, beam_size: int = 5) -> None:
         self.model_dir = model_dir
         self.beam_size = beam_size
-        self._lock = threading.Lock()  # CTranslate2 models are not safe to share across calls
+        self._lock = threading.Lock()  # whole answers one at a time: they are long
 
     @property
     def name(self) -> str:  # type: ignore[override]
@@ -52,31 +68,70 @@ class WhisperSTT(SpeechToText):
         _ = self.model
 
     def transcribe(self, audio: Audio, *, prompt: str = "") -> Transcript:
+        """A whole answer: with the thinking time before it and the wait after it."""
+        with self._lock:
+            # Whisper invents words in long silences ("Thanks for watching."), so only the
+            # speech is decoded (timestamps stay on the whole audio's clock).
+            heard = self._decode(audio, prompt=prompt, vad_filter=True)
+        return without_invented_ending(heard)
+
+    def transcribe_segment(self, audio: Audio) -> Transcript:
+        """A stretch of speech the voice activity detector cut out (live captions), with each
+        word's probability: a fragment's last word misheard into a finished sentence is
+        usually an unlikely one. Not serialised with whole answers, so live words are not held
+        up behind a long answer's (CTranslate2 models take calls from several threads, as
+        Pipecat's own Whisper service makes them). With the beam, though greedy decoding was
+        faster (340-380 ms against 410-530 ms on a 4-6 s segment): greedy heard more fragments
+        as finished sentences with likely last words ("…looking at that." 0.63)."""
+        return self._decode(audio, prompt="", vad_filter=False)
+
+    def _decode(self, audio: Audio, *, prompt: str, vad_filter: bool) -> Transcript:
         if audio.dtype != np.float32 or audio.ndim != 1:
             raise TranscriptionError("audio must be mono float32 at 16 kHz")
         if not np.all(np.isfinite(audio)):
             raise TranscriptionError("audio contains invalid samples")
         try:
-            with self._lock:
-                segments, _info = self.model.transcribe(
-                    audio,
-                    language="en",
-                    beam_size=self.beam_size,
-                    word_timestamps=True,
-                    # Whisper invents words in long silences ("Thanks for watching."): an
-                    # answer's audio has the thinking time before it and the wait after it, so
-                    # only the speech is decoded (timestamps stay on the whole audio's clock).
-                    vad_filter=True,
-                    initial_prompt=f"{FILLER_PROMPT} {prompt}".strip(),
-                    condition_on_previous_text=False,
-                )
-                words = [
-                    TimedWord(w.word.strip(), float(w.start), float(w.end), float(w.probability))
-                    for segment in segments
-                    for w in segment.words or []
-                    if w.word.strip()
-                ]
+            segments, _info = self.model.transcribe(
+                audio,
+                language="en",
+                beam_size=self.beam_size,
+                word_timestamps=True,
+                vad_filter=vad_filter,
+                initial_prompt=f"{FILLER_PROMPT} {prompt}".strip(),
+                condition_on_previous_text=False,
+            )
+            words = [
+                TimedWord(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+                for segment in segments
+                for w in segment.words or []
+                if w.word.strip()
+            ]
         except (RuntimeError, ValueError) as error:
             raise TranscriptionError(f"transcription failed: {error}") from error
         text = " ".join(w.text for w in words)
         return Transcript(text=text, words=words, duration_s=len(audio) / SAMPLE_RATE)
+
+
+def without_invented_ending(heard: Transcript) -> Transcript:
+    """The transcript without its trailing video sign-offs (INVENTED_ENDINGS), and any thanks
+    after them ("Thank you for watching. Thank you very much."); thanks alone are kept."""
+    words = list(heard.words)
+    sentences: list[tuple[int, str]] = []  # (its first word, its words in lower case)
+    start = 0
+    for index, word in enumerate(words):
+        if _SENTENCE_END.search(word.text) or index == len(words) - 1:
+            plain = re.sub(
+                r"[^a-z' ]+", " ", " ".join(w.text for w in words[start : index + 1]).lower()
+            )
+            sentences.append((start, " ".join(plain.split())))
+            start = index + 1
+    cut = len(words)
+    for first, plain in reversed(sentences):
+        if any(ending in plain for ending in INVENTED_ENDINGS):
+            cut = first
+        elif plain not in THANKS:
+            break
+    if cut == len(words):
+        return heard
+    kept = words[:cut]
+    return Transcript(" ".join(w.text for w in kept), kept, heard.duration_s)

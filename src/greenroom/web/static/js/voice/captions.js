@@ -67,6 +67,21 @@ export class Captions {
   }
 
   /**
+   * Marks the interviewer's latest line as withdrawn (struck through; a screen reader hears
+   * "withdrawn"): the candidate went on and the interviewer took that reply back.
+   */
+  withdrawLast() {
+    const rows = this.element.querySelectorAll(".caption-interviewer:not(.caption-withdrawn)");
+    const row = rows[rows.length - 1];
+    if (!row) return;
+    row.classList.add("caption-withdrawn");
+    const said = document.createElement("span");
+    said.className = "visually-hidden";
+    said.textContent = " (withdrawn)";
+    row.append(said);
+  }
+
+  /**
    * A line from the page itself ("Reconnected."), not from either speaker.
    * @param {string} text
    */

@@ -179,6 +179,16 @@ class VoiceRoom {
       case "turn":
         this.onTurn(message);
         break;
+      case "resumed":
+        // The candidate went on speaking just as the interviewer replied: the reply is
+        // withdrawn and the same question is being answered again.
+        this.player?.stop();
+        this.captions.withdrawLast();
+        this.captions.note("The interviewer stopped so you can go on.");
+        if (message.prompt && typeof message.prompt === "object") {
+          this.onTurn(/** @type {ServerMessage} */ (message.prompt));
+        }
+        break;
       case "stop_audio":
         this.stopAudioAt = performance.now();
         this.player?.stop();

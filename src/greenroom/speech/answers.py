@@ -1,0 +1,82 @@
+"""An answer as the voice interviewer hears it, the reply it may take back, and how the words
+stored for a spoken answer are settled once it is over (speech/interviewer.py uses them)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from greenroom.interviews.schemas import MAX_ANSWER_CHARS
+from greenroom.providers.stt import SAMPLE_RATE, Audio
+from greenroom.speech import prosody
+
+REFINED_MIN_SHARE, REFINED_MAX_SHARE = 0.5, 1.4  # see refined_text
+KEPT_AFTER_SPEECH_S = 0.6  # silence kept after the last speech when transcribing an answer
+
+
+def refined_text(live: str, whole: str) -> str:
+    """The answer's stored words once the whole answer has been transcribed again.
+
+    Live captions come from short segments cut at every pause, and Whisper guesses worse without
+    the words around them ("salted password" heard as "that's all that passed word"). The whole
+    answer in one pass reads better, so it replaces the live text, unless the word counts differ
+    too much to trust it (less than half: it lost words; over 1.4 times: it invented some, as
+    Whisper does in silence) or it is longer than a typed answer may be.
+    """
+    whole = " ".join(whole.split())
+    if not whole or len(whole) > MAX_ANSWER_CHARS:
+        return live
+    share = len(whole.split()) / max(1, len(live.split()))
+    if live.strip() and not REFINED_MIN_SHARE <= share <= REFINED_MAX_SHARE:
+        return live
+    return whole
+
+
+def until_speech_ends(audio: Audio) -> Audio:
+    """The answer's audio up to shortly after its last speech (by energy). Whisper invents
+    words in the silence after an answer ("Thank you very much.") even with its own speech
+    filter; cutting the silence off leaves it nothing to invent from. Times are unchanged."""
+    last = prosody.speech_activity(audio).last_speech_s
+    if last is None:
+        return audio
+    return audio[: int((last + KEPT_AFTER_SPEECH_S) * SAMPLE_RATE)]
+
+
+@dataclass
+class Answer:
+    """What the candidate has said since the interviewer last spoke."""
+
+    audio: bytearray
+    segments: list[str]
+    speech_s: float = 0.0
+    speaking_since: float | None = None
+    silent_since: float | None = None
+    smart_turn: float | None = None
+    unsure_ending: bool = False  # the last word heard may be misheard (speech/turns.py)
+    awaiting_words: bool = False  # a segment ended and its transcript has not arrived yet
+    waiting: bool = False  # "give me a moment"
+
+    @classmethod
+    def empty(cls) -> Answer:
+        return cls(audio=bytearray(), segments=[])
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.strip() for s in self.segments if s.strip())
+
+
+@dataclass
+class Reply:
+    """The interviewer's reply to an answer while the candidate may still take it back."""
+
+    answer: Answer  # as it was when the turn ended
+    settled: asyncio.Event  # set once it can no longer be taken back
+    seq: int | None = None  # the stored answer's turn, once stored
+    prompt: dict[str, Any] | None = None  # the question the answer was for, for the page
+    speaking_at: float | None = None  # when the interviewer's voice started
+    went_on: bool = False  # the candidate spoke while the reply was being prepared
+    said: bool = False  # handed to the voice (it may not have started playing yet)
+    taken_back: bool = False
+    audio_after: bytearray = field(default_factory=bytearray)
+    heard_after: list[str] = field(default_factory=list)

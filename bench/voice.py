@@ -315,6 +315,13 @@ def stt_rtf(answers: list[tuple[np.ndarray, float, str]]) -> float:
     return spent / audio_s
 
 
+def early_guesses(server: Server) -> dict[str, int]:
+    """Segments transcribed before the detector's stop (speech/hearing.py), from /metrics."""
+    text = httpx2.get(f"{server.url}/metrics", timeout=10).text
+    found = re.findall(r'greenroom_voice_guesses_total\{outcome="(\w+)"\} ([0-9.]+)', text)
+    return {outcome: int(float(value)) for outcome, value in found}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -332,6 +339,8 @@ def main() -> None:
             for level in levels:
                 batch = answers if level == 1 else recorded_answers(max(count, level * 2))
                 by_level[level] = asyncio.run(run_sessions(server, batch, level, f"s{level}"))
+                if level == 1:
+                    results["guesses"] = early_guesses(server)
         finally:
             server.stop()
     single = by_level[1]
@@ -374,6 +383,8 @@ def main() -> None:
         told = f"{row['cut_off']} of {row['answers']} ({row['given_back']} given back)"
         print(f"{'cut off, pause ' + where:<38}{told:>12}")
     print(f"{'stt_rtf':<38}{results['stt_rtf']!s:>12}")
+    made, used = results["guesses"].get("made", 0), results["guesses"].get("used", 0)
+    print(f"{'early transcriptions used / made':<38}{f'{used} / {made}':>12}")
     for level, row in results["concurrency"].items():
         print(f"{'gap_p95_ms with ' + level + ' sessions':<38}{row['gap_p95_ms']!s:>12}")
     out = ROOT / "bench" / "results" / "voice.json"

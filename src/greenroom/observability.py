@@ -113,6 +113,13 @@ class Metrics:
             "HTTP requests being handled",
             registry=self.registry,
         )
+        self.voice_guesses = Counter(
+            "greenroom_voice_guesses_total",
+            "Spoken segments transcribed early, before the end of speech was certain, by "
+            "outcome: made, and used because the candidate stayed quiet",
+            ["outcome"],
+            registry=self.registry,
+        )
         self.logins = Counter(
             "greenroom_logins_total",
             "Sign-in attempts by outcome",

@@ -83,6 +83,7 @@ async def voice_socket(websocket: WebSocket, interview_id: int) -> None:
         voice=persona_voice(caller.persona),
         persona=caller.persona,
         keep=Keeping(context.recordings, caller.user_id) if caller.keep_audio else None,
+        guesses=context.metrics.voice_guesses,
     )
 
 

@@ -9,59 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncGenerator
 from typing import Any
 
-import numpy as np
 from fastapi import WebSocket
+from prometheus_client import Counter
 from sqlalchemy.orm import Session, sessionmaker
 
 from greenroom.interviews.engine import InterviewEngine
-from greenroom.providers.stt import TranscriptionError
 from greenroom.providers.tts import Voice
+from greenroom.speech.hearing import quiet_telling_vad, whisper_segments
 from greenroom.speech.interviewer import Keeping, VoiceInterviewer
 from greenroom.speech.models import VoiceModels
 from greenroom.speech.serializer import VoiceSerializer
 from greenroom.speech.voice_out import InterviewerVoiceService, persona_lines
 
 log = logging.getLogger(__name__)
-VAD_STOP_S = 0.2  # the detector's "stopped speaking"; the turn policy decides the rest
 OUT_SAMPLE_RATE = 22_050
-
-
-def _stt(models: VoiceModels) -> Any:
-    from pipecat.frames.frames import ErrorFrame, Frame, TranscriptionFrame
-    from pipecat.services.whisper.stt import WhisperSTTService
-    from pipecat.utils.time import time_now_iso8601
-
-    class SharedWhisperSTTService(WhisperSTTService):
-        """Pipecat's Whisper service on the process's loaded model (no load per session),
-        transcribing each segment with word probabilities: the frame's `result` is the
-        Transcript, which the turn policy reads (speech/turns.py)."""
-
-        def _load(self) -> None:
-            self._model = models.whisper.model
-
-        async def run_stt(self, audio: bytes) -> AsyncGenerator[Frame, None]:
-            samples = (np.frombuffer(audio, dtype=np.int16) / 32768).astype(np.float32)
-            await self.start_processing_metrics()
-            try:
-                heard = await asyncio.to_thread(models.whisper.transcribe_segment, samples)
-            except TranscriptionError as error:
-                yield ErrorFrame(f"transcription failed: {error}")
-                return
-            finally:
-                await self.stop_processing_metrics()
-            if heard.text:
-                yield TranscriptionFrame(
-                    heard.text, self._user_id, time_now_iso8601(), None, result=heard
-                )
-
-    return SharedWhisperSTTService(
-        settings=WhisperSTTService.Settings(model=str(models.whisper.path)),
-        device="cpu",
-        compute_type="int8",
-    )
 
 
 async def run_voice_session(
@@ -76,10 +39,9 @@ async def run_voice_session(
     voice: Voice = Voice(),
     persona: str = "neutral",
     keep: Keeping | None = None,
+    guesses: Counter | None = None,
 ) -> None:
     """Runs the pipeline until the candidate hangs up, the interview ends, or the socket fails."""
-    from pipecat.audio.vad.silero import SileroVADAnalyzer
-    from pipecat.audio.vad.vad_analyzer import VADParams
     from pipecat.pipeline.pipeline import Pipeline
     from pipecat.pipeline.runner import PipelineRunner
     from pipecat.pipeline.task import PipelineParams, PipelineTask
@@ -100,7 +62,8 @@ async def run_voice_session(
             allowed_origins=[origin],
         ),
     )
-    stt = await asyncio.to_thread(_stt, models)
+    vad = await asyncio.to_thread(quiet_telling_vad)
+    stt = await asyncio.to_thread(whisper_segments, models, vad, guesses)
     tts = InterviewerVoiceService(
         await asyncio.to_thread(lambda: models.voice), voice, prepare=persona_lines(persona)
     )
@@ -116,7 +79,7 @@ async def run_voice_session(
     pipeline = Pipeline(
         [
             transport.input(),
-            VADProcessor(vad_analyzer=SileroVADAnalyzer(params=VADParams(stop_secs=VAD_STOP_S))),
+            VADProcessor(vad_analyzer=vad),
             stt,
             interviewer,
             tts,

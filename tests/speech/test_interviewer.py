@@ -249,6 +249,10 @@ def test_the_whole_answer_heard_again_replaces_the_live_words_unless_it_lost_the
     invented = f"{whole} Thanks for watching. We will see you next time."
     assert refined_text(live, invented) == live  # far more words than were heard live
     assert refined_text(live, "") == live
+    # Whisper on the whole answer stopped early: the live words kept the end.
+    live = "I built a donor report that the fundraising team used to plan a mail campaign."
+    assert refined_text(live, "I built a donor report that the") == live
+    assert refined_text(live, live.replace("donor", "doner")) != live  # the ending is kept
     assert refined_text("", "Mhm, yes.") == "Mhm, yes."
     assert refined_text(live, "word " * (MAX_ANSWER_CHARS // 4)) == live  # longer than allowed
 
@@ -390,3 +394,35 @@ def test_going_on_before_the_reply_is_heard_still_silences_it(
     assert len(replies) == 2 and interrupted and interrupted[0] > replies[1]
     assert [m for m in messages(frames) if m["type"] == "resumed"]
     assert answers(db, interview) == []
+
+
+def test_the_turn_waits_for_every_segment_still_being_transcribed(
+    settings: Settings, db: Session, user: User, interview_engine: InterviewEngine
+) -> None:
+    # On a busy machine the first segment's words came 3 s after the second segment ended:
+    # deciding then, on the first sentence alone, lost the rest of the answer.
+    interview = planned(db, user, interview_engine)
+    processor = interviewer(settings, interview_engine, interview, audio_clock=True)
+    later = "Then I wrote a failing test and fixed the query for good."
+    frames = run(
+        processor,
+        [
+            *SPOKE_A_SECOND,
+            VADUserStartedSpeakingFrame(),
+            *[SILENCE] * 50,
+            VADUserStoppedSpeakingFrame(),
+            *[SILENCE] * 150,  # 3 s heard: far past the quick wait
+            SleepFrame(0.5),
+            TranscriptionFrame("I reproduced the bug on staging first.", "cand", "t"),
+            *[SILENCE] * 50,
+            SleepFrame(0.5),
+            marker := TTSSpeakFrame("(the second segment's words arrive now)"),
+            TranscriptionFrame(later, "cand", "t"),
+            *[SILENCE] * 50,
+            SleepFrame(1.5),
+        ],
+    )
+    thinking = messages(frames).index({"type": "state", "state": "thinking"})
+    sent = [f for f in frames if isinstance(f, OutputTransportMessageUrgentFrame)]
+    assert frames.index(sent[thinking]) > frames.index(marker)
+    assert answers(db, interview) == [f"I reproduced the bug on staging first. {later}"]

@@ -4,6 +4,7 @@ stored for a spoken answer are settled once it is over (speech/interviewer.py us
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,8 @@ def refined_text(live: str, whole: str) -> str:
     the words around them ("salted password" heard as "that's all that passed word"). The whole
     answer in one pass reads better, so it replaces the live text, unless the word counts differ
     too much to trust it (less than half: it lost words; over 1.4 times: it invented some, as
-    Whisper does in silence) or it is longer than a typed answer may be.
+    Whisper does in silence), it lost the answer's last words, or it is longer than a typed
+    answer may be.
     """
     whole = " ".join(whole.split())
     if not whole or len(whole) > MAX_ANSWER_CHARS:
@@ -30,7 +32,24 @@ def refined_text(live: str, whole: str) -> str:
     share = len(whole.split()) / max(1, len(live.split()))
     if live.strip() and not REFINED_MIN_SHARE <= share <= REFINED_MAX_SHARE:
         return live
+    if not keeps_the_ending(live, whole):
+        return live
     return whole
+
+
+def keeps_the_ending(live: str, whole: str) -> bool:
+    """False when the whole answer's words stop before the live ones did: Whisper on a whole
+    answer now and then ends early ("…a donor report that the" where the live segments heard
+    "…that the fundraising team used to plan a mail campaign."). One of the live text's last
+    three words must be among the whole text's last six; a different hearing of the very end
+    fails that too, and then the live words are kept, which loses nothing."""
+    tail = _words(live)[-3:]
+    end = _words(whole)[-6:]
+    return not tail or any(word in end for word in tail)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
 
 
 def until_speech_ends(audio: Audio) -> Audio:
@@ -54,7 +73,6 @@ class Answer:
     silent_since: float | None = None
     smart_turn: float | None = None
     unsure_ending: bool = False  # the last word heard may be misheard (speech/turns.py)
-    awaiting_words: bool = False  # a segment ended and its transcript has not arrived yet
     waiting: bool = False  # "give me a moment"
 
     @classmethod

@@ -66,7 +66,10 @@ from greenroom.speech.turns import (
 
 log = logging.getLogger(__name__)
 TICK_S = 0.05  # how often the turn policy looks at the silence
-TRANSCRIPT_WAIT_S = 2.5  # longest wait for the last segment's words before deciding anyway
+# Longest wait for segments' words before deciding anyway. Every segment's transcript arrives
+# (empty when nothing was heard, or when transcription failed), so this is only a safety net;
+# on a machine busy with other work a few seconds' segment has taken 6-7 s to transcribe.
+TRANSCRIPT_WAIT_S = 10.0
 YIELD_S = 3.0  # speaking this soon after the interviewer's reply starts takes the reply back
 BACKCHANNELS = ("Mhm.", "Right.", "Okay.")
 MAX_ANSWER_S = 15 * 60  # audio kept per answer, at most
@@ -117,6 +120,7 @@ class VoiceInterviewer(FrameProcessor):
         self.backchanneling = False  # a "mhm" is playing: the candidate still has the floor
         self.reply: Reply | None = None  # the last reply, while it can be taken back
         self.yields = 0  # replies the candidate took back by going on
+        self.untranscribed = 0  # segments the detector ended whose words have not arrived
         self._preparing: asyncio.Task[None] | None = None
         self.done = False
         self._ticker: asyncio.Task[None] | None = None
@@ -202,13 +206,13 @@ class VoiceInterviewer(FrameProcessor):
         if self.answer.speaking_since is not None:
             self.answer.speech_s += now - self.answer.speaking_since
         self.answer.speaking_since, self.answer.silent_since = None, now
-        self.answer.awaiting_words = True
+        self.untranscribed += 1
         if self.listening and self.answer.audio:
             samples = self._samples(self.answer.audio)
             self.answer.smart_turn = await asyncio.to_thread(self.smart_turn.probability, samples)
 
     async def _heard(self, text: str, result: object = None) -> None:
-        self.answer.awaiting_words = False
+        self.untranscribed = max(0, self.untranscribed - 1)
         if text.strip() and not self.listening and self.reply is not None:
             self.reply.heard_after.append(text)  # joins the answer if the candidate goes on
         if not text.strip() or not self.listening:
@@ -251,8 +255,8 @@ class VoiceInterviewer(FrameProcessor):
         if answer.speaking_since is not None or answer.silent_since is None:
             return
         silence = now - answer.silent_since
-        if answer.awaiting_words and silence < TRANSCRIPT_WAIT_S:
-            return  # the last words are still being transcribed
+        if self.untranscribed and silence < TRANSCRIPT_WAIT_S:
+            return  # words are still being transcribed (not only the last segment's)
         move = decide(
             TurnSignals(
                 silence_s=silence,
@@ -367,7 +371,7 @@ class VoiceInterviewer(FrameProcessor):
         await self._send({"type": "state", "state": "listening"})
 
     def _listen_again(self, answer: Answer) -> None:
-        answer.awaiting_words = answer.waiting = False
+        answer.waiting = False
         answer.smart_turn = None
         self.answer = answer
         self.busy, self.listening = False, True

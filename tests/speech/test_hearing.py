@@ -74,7 +74,7 @@ def test_the_segment_transcribed_early_is_the_one_the_candidate_finished() -> No
 
 def test_a_guess_made_in_a_short_pause_is_dropped_when_the_candidate_goes_on() -> None:
     first, then = "We measured the latency first", "and then we rewrote the slow query."
-    gap = silence(0.16)  # Silero hears ~0.1 s of it as quiet: a guess, but no stop
+    gap = silence(0.18)  # Silero hears ~0.1 s of it as quiet: a guess, but no stop
     audio = np.concatenate([silence(0.5), spoken(first), gap, spoken(then), silence(1.5)])
     texts, guesses = hear(audio)
     assert len(texts) == 1  # one segment: the detector did not stop in the gap
@@ -87,7 +87,7 @@ def test_a_guess_still_running_when_the_candidate_stops_again_is_not_their_words
     # for good; it covers only the first half, so the whole segment is transcribed instead.
     slow = VoiceModels(whisper=SlowWhisper(default_voice_models().whisper))
     first, then = "We measured the latency first", "and fixed it."
-    audio = np.concatenate([silence(0.5), spoken(first), silence(0.16), spoken(then), silence(3)])
+    audio = np.concatenate([silence(0.5), spoken(first), silence(0.18), spoken(then), silence(3)])
     texts, guesses = hear(audio, slow)
     assert len(texts) == 1
     assert word_error_rate(f"{first} {then}", texts[0]) <= 0.2

@@ -24,7 +24,7 @@ from greenroom.providers.stt import Transcript, TranscriptionError
 from greenroom.speech.models import VoiceModels
 
 VAD_STOP_S = 0.2  # the detector's "stopped speaking"; the turn policy decides the rest
-EARLY_QUIET_S = 0.04  # quiet for this long: guess the segment's words (the stop comes ~0.16 s on)
+EARLY_QUIET_S = 0.08  # quiet for this long: guess the segment's words (see docs/voice.md)
 TRAILING_SILENCE_S = 0.5  # Pipecat pads every segment so the last word is heard to its end
 
 

@@ -88,7 +88,7 @@ def llm_settings(settings: Settings, own_llama_server: LlamaServer) -> Settings:
     return settings.model_copy(
         update={
             "llm_base_url": own_llama_server.base_url,
-            "llm_timeout_s": 30.0,  # a busy machine; a stopped server fails at once
+            "llm_timeout_s": 90.0,  # model tests run side by side; a stopped server fails at once
             "llm_max_retries": 0,
         }
     )

@@ -54,7 +54,10 @@ def _send(page: Page, text: str) -> None:
     page.wait_for_load_state()
     box = page.get_by_label("Your answer")
     box.fill(text)
-    box.press("Control+Enter")
+    # Sending posts the form; the next page carries the interviewer's reply. Waiting for it
+    # keeps a caller's "is the interview complete yet?" from reading the page being left.
+    with page.expect_navigation(timeout=60_000):
+        box.press("Control+Enter")
 
 
 def test_three_question_text_interview_with_a_follow_up(

@@ -148,6 +148,7 @@ def test_a_two_question_voice_interview(
         page.evaluate("b64 => window.__say(b64)", wav_of(text))
         expect(status).not_to_contain_text(LISTENING, timeout=60_000)
     expect(report_link).to_be_visible(timeout=90_000)
+    expect(page.locator("[data-voice-progress]")).to_contain_text("Question 2 of 2")
     page.screenshot(path=str(ARTIFACTS / "voice-interview-done.png"), full_page=True)
 
     db.rollback()
@@ -162,6 +163,10 @@ def test_a_two_question_voice_interview(
     # The whole stored transcript against the whole spoken text (per answer it varies more).
     assert word_error_rate(" ".join(spoken), " ".join(t.text for t in answers)) <= 0.15
     assert all("delivery" in t.meta for t in answers)
+    # The live captions showed each answer's words once, as they were heard.
+    captions = page.locator(".caption-candidate .caption-final").all_inner_texts()
+    live = [str(t.meta.get("live_text", t.text)) for t in answers]
+    assert " ".join(captions).split() == " ".join(live).split(), (captions, live)
     db.close()
     # Nobody opted in to keeping recordings: the audio went once it was analysed.
     recordings = live_server.data_dir / "recordings"

@@ -80,6 +80,11 @@ def messages(frames: list[Frame]) -> list[dict[str, object]]:
     return [f.message for f in frames if isinstance(f, OutputTransportMessageUrgentFrame)]
 
 
+def candidate_captions(frames: list[Frame]) -> list[object]:
+    sent = messages(frames)
+    return [m["text"] for m in sent if m["type"] == "caption" and m["speaker"] == "candidate"]
+
+
 def run(processor: VoiceInterviewer, frames: list[Frame]) -> list[Frame]:
     """The frames the processor sent on, given `frames` in a test pipeline."""
     down, _ = in_own_loop(run_test(processor, frames_to_send=frames))
@@ -351,6 +356,35 @@ def test_going_on_while_the_reply_is_prepared_means_it_is_never_spoken(
     assert answers(db, interview) == []
 
 
+def test_words_said_while_the_reply_is_stored_are_captioned_when_it_is_taken_back(
+    settings: Settings, db: Session, user: User, interview_engine: InterviewEngine
+) -> None:
+    interview = planned(db, user, interview_engine)
+    processor = interviewer(settings, interview_engine, interview)
+
+    def slow_store(text: str) -> object:
+        time.sleep(1.5)  # the candidate goes on, and finishes a sentence, meanwhile
+        return store(text)
+
+    store = processor._store_answer
+    processor._store_answer = slow_store  # type: ignore[method-assign,assignment]
+    frames = run(
+        processor,
+        [
+            *ONE_SENTENCE[:-1],
+            SleepFrame(0.6),
+            VADUserStartedSpeakingFrame(),
+            *[SILENCE] * 10,
+            VADUserStoppedSpeakingFrame(),
+            TranscriptionFrame(WENT_ON, "cand", "t"),
+            SleepFrame(4.0),  # the answer is stored whole, slowly, and answered
+        ],
+    )
+    assert [m for m in messages(frames) if m["type"] == "resumed"]
+    assert candidate_captions(frames) == ["I reproduced the bug on staging first.", WENT_ON]
+    assert answers(db, interview) == [f"I reproduced the bug on staging first. {WENT_ON}"]
+
+
 def test_the_answer_so_far_is_prepared_at_each_pause(
     settings: Settings, db: Session, user: User, interview_engine: InterviewEngine
 ) -> None:
@@ -426,3 +460,4 @@ def test_the_turn_waits_for_every_segment_still_being_transcribed(
     sent = [f for f in frames if isinstance(f, OutputTransportMessageUrgentFrame)]
     assert frames.index(sent[thinking]) > frames.index(marker)
     assert answers(db, interview) == [f"I reproduced the bug on staging first. {later}"]
+    assert candidate_captions(frames) == ["I reproduced the bug on staging first.", later]

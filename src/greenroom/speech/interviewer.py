@@ -228,9 +228,12 @@ class VoiceInterviewer(FrameProcessor):
             self._preparing = self.create_task(
                 self._prepare(self.answer.text), "greenroom-prepare-answer"
             )
-        await self._send(
-            {"type": "caption", "speaker": "candidate", "text": self.answer.text, "final": True}
-        )
+        # The page appends each segment to the candidate's line: send this segment's words only.
+        await self._caption(text)
+
+    async def _caption(self, text: str) -> None:
+        caption = {"type": "caption", "speaker": "candidate", "text": text.strip(), "final": True}
+        await self._send(caption)
 
     async def _prepare(self, text: str) -> None:
         """Work on the answer so far while the candidate pauses: replying to a long answer
@@ -367,6 +370,8 @@ class VoiceInterviewer(FrameProcessor):
         answer.segments += reply.heard_after
         self.yields += 1
         await self._send({"type": "resumed", "prompt": reply.prompt})
+        if reply.heard_after:  # heard while the reply played: not captioned until now
+            await self._caption(" ".join(reply.heard_after))
         self._listen_again(answer)
         await self._send({"type": "state", "state": "listening"})
 

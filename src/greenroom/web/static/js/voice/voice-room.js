@@ -234,10 +234,11 @@ class VoiceRoom {
   onTurn(turn) {
     const number = Number(turn.number);
     const total = Number(turn.total);
-    if (number > 0 && total > 0) this.ui.progress.textContent = ` · Question ${number} of ${total}`;
     this.captions.breakLine();
     this.notify(""); // a passing problem is over once the interviewer moves on
+    // Only questions move the progress: a closing line has no question number.
     if (turn.kind !== "question" && turn.kind !== "follow_up") return;
+    if (number > 0 && total > 0) this.ui.progress.textContent = ` · Question ${number} of ${total}`;
     this.ui.questionLabel.textContent = turn.kind === "follow_up"
       ? "Follow-up" : number > 0 ? `Question ${number}${total > 0 ? ` of ${total}` : ""}` : "Question";
     this.ui.questionText.textContent = String(turn.text ?? "");

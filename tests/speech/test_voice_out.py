@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 
 from pipecat.frames.frames import TTSAudioRawFrame, TTSSpeakFrame
-from pipecat.pipeline.task import PipelineParams
+from pipecat.pipeline.worker import PipelineParams
 from pipecat.tests.utils import SleepFrame, run_test
 
 from greenroom.providers.tts import Voice

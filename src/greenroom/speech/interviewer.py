@@ -27,9 +27,9 @@ from pipecat.frames.frames import (
     BotStartedSpeakingFrame,
     BotStoppedSpeakingFrame,
     CancelFrame,
-    CancelTaskFrame,
+    CancelWorkerFrame,
     EndFrame,
-    EndTaskFrame,
+    EndWorkerFrame,
     Frame,
     InputAudioRawFrame,
     InputTransportMessageFrame,
@@ -499,7 +499,7 @@ class VoiceInterviewer(FrameProcessor):
             if self.measuring:  # the report must see the last answer's delivery
                 await asyncio.gather(*self.measuring, return_exceptions=True)
             await self._send({"type": "done", "report_url": self._report_url()})
-            await self.push_frame(EndTaskFrame(), FrameDirection.UPSTREAM)
+            await self.push_frame(EndWorkerFrame(), FrameDirection.UPSTREAM)
             return
         if not self.busy:
             self.listening = True
@@ -513,7 +513,7 @@ class VoiceInterviewer(FrameProcessor):
         if kind == "protocol_error":
             await self._send({"type": "error", "message": message["message"], "fatal": True})
             await asyncio.sleep(0.1)  # let the reason reach the page before the socket closes
-            await self.push_frame(CancelTaskFrame(), FrameDirection.UPSTREAM)
+            await self.push_frame(CancelWorkerFrame(), FrameDirection.UPSTREAM)
         elif kind == "start" and not self.started:
             self.started = True
             await self._begin()

@@ -43,13 +43,13 @@ async def run_voice_session(
 ) -> None:
     """Runs the pipeline until the candidate hangs up, the interview ends, or the socket fails."""
     from pipecat.pipeline.pipeline import Pipeline
-    from pipecat.pipeline.runner import PipelineRunner
-    from pipecat.pipeline.task import PipelineParams, PipelineTask
+    from pipecat.pipeline.worker import PipelineParams, PipelineWorker
     from pipecat.processors.audio.vad_processor import VADProcessor
     from pipecat.transports.websocket.fastapi import (
         FastAPIWebsocketParams,
         FastAPIWebsocketTransport,
     )
+    from pipecat.workers.runner import WorkerRunner
 
     transport = FastAPIWebsocketTransport(
         websocket,
@@ -86,7 +86,7 @@ async def run_voice_session(
             transport.output(),
         ]
     )
-    task = PipelineTask(
+    worker = PipelineWorker(
         pipeline,
         params=PipelineParams(audio_in_sample_rate=16_000, audio_out_sample_rate=OUT_SAMPLE_RATE),
     )
@@ -96,10 +96,12 @@ async def run_voice_session(
     @transport.event_handler("on_client_disconnected")  # type: ignore[untyped-decorator]
     async def _gone(_transport: Any, _socket: Any) -> None:
         gone.set()
-        await task.cancel()
+        await worker.cancel()
 
     try:
-        await PipelineRunner(handle_sigint=False).run(task)
+        runner = WorkerRunner(handle_sigint=False)
+        await runner.add_workers(worker)
+        await runner.run()
     except asyncio.CancelledError:
         if not gone.is_set():
             raise

@@ -261,6 +261,20 @@ def test_the_whole_answer_heard_again_replaces_the_live_words_unless_it_lost_the
     assert refined_text(live, live.replace("donor", "doner")) != live  # the ending is kept
     assert refined_text("", "Mhm, yes.") == "Mhm, yes."
     assert refined_text(live, "word " * (MAX_ANSWER_CHARS // 4)) == live  # longer than allowed
+    # Words Whisper added after the recording's end go; the candidate's own thanks stay.
+    live = "I told my supervisor and said I already had a fix in progress."
+    whole = "I told my supervisor, and said I already had a fix in progress."
+    assert refined_text(live, f"{whole} course.") == whole
+    assert refined_text(live, f"{whole} Thank you, Chris.") == whole
+    thanked = f"{live} Thank you."
+    assert refined_text(thanked, f"{whole} Thank you.") == f"{whole} Thank you."
+    # Ending differently, or going on for more than three words, the whole text stands.
+    assert (
+        refined_text(live, f"{whole} It shipped a week later.")
+        == f"{whole} It shipped a week later."
+    )
+    misheard = whole.replace("in progress.", "in process.")
+    assert refined_text(live, f"{misheard} course.") == f"{misheard} course."
 
 
 # ...and what they said was one finished sentence.

@@ -13,6 +13,7 @@ from greenroom.providers.stt import SAMPLE_RATE, Audio
 from greenroom.speech import prosody
 
 REFINED_MIN_SHARE, REFINED_MAX_SHARE = 0.5, 1.4  # see refined_text
+ADDED_ENDING_MAX_WORDS = 3  # see without_added_ending
 KEPT_AFTER_SPEECH_S = 0.6  # silence kept after the last speech when transcribing an answer
 
 
@@ -24,7 +25,7 @@ def refined_text(live: str, whole: str) -> str:
     answer in one pass reads better, so it replaces the live text, unless the word counts differ
     too much to trust it (less than half: it lost words; over 1.4 times: it invented some, as
     Whisper does in silence), it lost the answer's last words, or it is longer than a typed
-    answer may be.
+    answer may be. A few words it adds after the live text's last ones are dropped.
     """
     whole = " ".join(whole.split())
     if not whole or len(whole) > MAX_ANSWER_CHARS:
@@ -34,7 +35,28 @@ def refined_text(live: str, whole: str) -> str:
         return live
     if not keeps_the_ending(live, whole):
         return live
+    return without_added_ending(live, whole)
+
+
+def without_added_ending(live: str, whole: str) -> str:
+    """The whole answer without up to three words it has after the live text's last two
+    ("…a fix in progress. course.", "…the report was right. Thank you, Chris." where the live
+    segments ended at "progress." and "right."). Whisper adds such words after the end of a
+    recording; the live segments, cut by the voice detector, end where the speech did. Words
+    the live text ends with too (a candidate's own "Thank you.") are kept, as is everything
+    when the two texts end differently."""
+    anchor = _words(live)[-2:]
+    tokens = whole.split()
+    if len(anchor) < 2:
+        return whole
+    for end in range(len(tokens) - 1, max(0, len(tokens) - 2 - ADDED_ENDING_MAX_WORDS), -1):
+        if [_key(tokens[end - 1]), _key(tokens[end])] == anchor:
+            return " ".join(tokens[: end + 1])
     return whole
+
+
+def _key(token: str) -> str:
+    return "".join(_words(token))
 
 
 def keeps_the_ending(live: str, whole: str) -> bool:

@@ -33,6 +33,7 @@ from greenroom.providers.embeddings.local import LocalEmbedder
 from greenroom.providers.llm import LLM
 from greenroom.providers.llm.registry import build_llm
 from greenroom.security import Keyring
+from greenroom.speech.rooms import VoiceRooms
 from greenroom.web import ops
 from greenroom.web import pages as web_pages
 from greenroom.web.context import AppContext
@@ -119,6 +120,7 @@ def create_app(
         metrics=metrics,
         interviews=interviews,
         reports=reports,
+        rooms=VoiceRooms(settings.voice_max_sessions),
         llm=llm,
     )
     app.add_middleware(RequestMiddleware, metrics=metrics, secure_cookies=settings.production)

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     llm_cooldown_s: float = Field(
         default=60.0, ge=0, description="How long a failing model is skipped."
     )
+    voice_max_sessions: int = Field(
+        default_factory=lambda: max(1, os.cpu_count() or 1),
+        ge=1,
+        description="Voice interviews one process runs at once (default: one per CPU core).",
+    )
     log_level: str = "INFO"
     log_json: bool = True
     host: str = "127.0.0.1"

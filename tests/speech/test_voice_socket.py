@@ -173,6 +173,45 @@ def test_the_socket_refuses_strangers_other_pages_and_bad_audio(voice_client: Te
     assert "Sign in" in stranger["reason"]
 
 
+def close_message(socket: WebSocketTestSession, limit: int = 5000) -> dict[str, Any]:
+    """The server's close (its code and reason), reading past what was still in flight."""
+    for _ in range(limit):
+        message = socket.receive()
+        if message.get("type") == "websocket.close":
+            return dict(message)
+    raise AssertionError("the socket was never closed")
+
+
+def test_an_interview_has_one_voice_session_and_the_server_no_more_than_its_limit(
+    voice_client: TestClient, app: FastAPI
+) -> None:
+    rooms = app.state.greenroom.rooms
+    rooms.limit = 1
+    room = start_text_interview(voice_client)
+    start = json.dumps({"type": "start", "sample_rate": 16000})
+    with voice_client.websocket_connect(f"{room}/voice/socket", headers=ORIGIN) as first:
+        first.send_text(start)
+        messages_until(first, "ready")
+        # The same interview opened again (a second window) takes over; the first is told why.
+        with voice_client.websocket_connect(f"{room}/voice/socket", headers=ORIGIN) as second:
+            replaced = close_message(first)
+            assert replaced["code"] == 1008 and "another window" in replaced["reason"]
+            second.send_text(start)
+            messages_until(second, "ready")
+            assert rooms.in_use == 1
+            # Another interview while the one room is taken: refused, with the reason.
+            other = start_practice(voice_client)
+            with voice_client.websocket_connect(f"{other}/voice/socket", headers=ORIGIN) as third:
+                refused = close_message(third)
+            assert refused["code"] == 1008
+            assert "already talking with 1 other candidate" in refused["reason"]
+    deadline = time.monotonic() + 10
+    while rooms.in_use:  # the room is given back once the session has stopped
+        assert time.monotonic() < deadline, "the room was never given back"
+        time.sleep(0.05)
+    assert rooms.late_stops == 0  # the first window's pipeline stopped when it was asked to
+
+
 def test_opening_the_voice_room_loads_the_models_once_in_the_background(
     voice_client: TestClient, app: FastAPI
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from greenroom.interviews import service
 from greenroom.interviews.deps import OwnedInterview
 from greenroom.interviews.engine import InterviewEngine
 from greenroom.interviews.models import Status
+from greenroom.speech.rooms import POLICY_VIOLATION, RoomsFull
 from greenroom.web.context import AppContext
 from greenroom.web.csrf import SESSION_COOKIE, verify_csrf
 from greenroom.web.deps import app_context
@@ -23,7 +25,6 @@ log = logging.getLogger(__name__)
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 socket_router = APIRouter(include_in_schema=False)  # a WebSocket has no CSRF token: Origin instead
 RUNNING = {Status.PLANNED.value, Status.IN_PROGRESS.value, Status.PAUSED.value}
-POLICY_VIOLATION = 1008
 
 
 @router.get("/interviews/{interview_id}/voice", response_class=HTMLResponse)
@@ -67,11 +68,27 @@ async def voice_socket(websocket: WebSocket, interview_id: int) -> None:
     if caller is None:
         await _refuse(websocket, "Sign in, and open one of your own running interviews.")
         return
+    await websocket.accept()
+    try:
+        async with context.rooms.hold(interview_id, websocket) as stop:
+            await _run(websocket, context, caller, interview_id, origin, stop)
+    except RoomsFull as full:
+        log.info("voice session refused: %s", full, extra={"interview_id": interview_id})
+        await websocket.close(POLICY_VIOLATION, str(full))
+
+
+async def _run(
+    websocket: WebSocket,
+    context: AppContext,
+    caller: Caller,
+    interview_id: int,
+    origin: str,
+    stop: asyncio.Event,
+) -> None:
     from greenroom.speech.interviewer import Keeping  # Pipecat loads on first use
     from greenroom.speech.session import run_voice_session
     from greenroom.speech.voice_out import persona_voice
 
-    await websocket.accept()
     await run_voice_session(
         websocket,
         models=context.voice,
@@ -84,6 +101,7 @@ async def voice_socket(websocket: WebSocket, interview_id: int) -> None:
         persona=caller.persona,
         keep=Keeping(context.recordings, caller.user_id) if caller.keep_audio else None,
         guesses=context.metrics.voice_guesses,
+        stop=stop,
     )
 
 

@@ -40,8 +40,10 @@ async def run_voice_session(
     persona: str = "neutral",
     keep: Keeping | None = None,
     guesses: Counter | None = None,
+    stop: asyncio.Event | None = None,
 ) -> None:
-    """Runs the pipeline until the candidate hangs up, the interview ends, or the socket fails."""
+    """Runs the pipeline until the candidate hangs up, the interview ends, the socket fails, or
+    `stop` is set (the interview was opened in another window: speech/rooms.py)."""
     from pipecat.pipeline.pipeline import Pipeline
     from pipecat.pipeline.worker import PipelineParams, PipelineWorker
     from pipecat.processors.audio.vad_processor import VADProcessor
@@ -98,6 +100,12 @@ async def run_voice_session(
         gone.set()
         await worker.cancel()
 
+    async def _stop_when_asked(stop: asyncio.Event) -> None:
+        await stop.wait()
+        gone.set()
+        await worker.cancel()
+
+    watcher = asyncio.create_task(_stop_when_asked(stop)) if stop is not None else None
     try:
         runner = WorkerRunner(handle_sigint=False)
         await runner.add_workers(worker)
@@ -105,4 +113,8 @@ async def run_voice_session(
     except asyncio.CancelledError:
         if not gone.is_set():
             raise
-        # The page hung up: the pipeline cancelled itself; every answer is already stored.
+        # The page hung up, or another window took over: the pipeline cancelled itself; every
+        # answer is already stored.
+    finally:
+        if watcher is not None:
+            watcher.cancel()

@@ -16,6 +16,7 @@ from greenroom.providers.llm import LLM
 from greenroom.security import Keyring
 from greenroom.speech.models import VoiceModels, default_voice_models
 from greenroom.speech.recordings import Recordings
+from greenroom.speech.rooms import VoiceRooms
 
 
 @dataclass
@@ -28,6 +29,7 @@ class AppContext:
     metrics: Metrics
     interviews: InterviewEngine
     reports: ReportBuilder
+    rooms: VoiceRooms
     llm: LLM | None = None  # None: no language model configured; the rules path answers
     voice: VoiceModels = field(default_factory=default_voice_models)
 

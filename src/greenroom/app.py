@@ -104,6 +104,8 @@ def create_app(
     if llm is not None:
         interviews = interviews.with_llm(llm)
     sessions = make_session_factory(engine)
+    rooms = VoiceRooms(settings.voice_max_sessions)
+    metrics.voice_sessions.set_function(lambda: rooms.in_use)
     reports = ReportBuilder(
         sessions,
         JobRunner(workers=1),
@@ -120,7 +122,7 @@ def create_app(
         metrics=metrics,
         interviews=interviews,
         reports=reports,
-        rooms=VoiceRooms(settings.voice_max_sessions),
+        rooms=rooms,
         llm=llm,
     )
     app.add_middleware(RequestMiddleware, metrics=metrics, secure_cookies=settings.production)

@@ -120,6 +120,17 @@ class Metrics:
             ["outcome"],
             registry=self.registry,
         )
+        self.voice_sessions = Gauge(
+            "greenroom_voice_sessions",
+            "Voice interviews running in this process",
+            registry=self.registry,
+        )
+        self.voice_refusals = Counter(
+            "greenroom_voice_sessions_refused_total",
+            "Voice interviews refused because the process ran as many as it may "
+            "(GREENROOM_VOICE_MAX_SESSIONS)",
+            registry=self.registry,
+        )
         self.logins = Counter(
             "greenroom_logins_total",
             "Sign-in attempts by outcome",

@@ -199,6 +199,7 @@ def test_an_interview_has_one_voice_session_and_the_server_no_more_than_its_limi
             second.send_text(start)
             messages_until(second, "ready")
             assert rooms.in_use == 1
+            assert "greenroom_voice_sessions 1.0" in voice_client.get("/metrics").text
             # Another interview while the one room is taken: refused, with the reason.
             other = start_practice(voice_client)
             with voice_client.websocket_connect(f"{other}/voice/socket", headers=ORIGIN) as third:
@@ -210,6 +211,9 @@ def test_an_interview_has_one_voice_session_and_the_server_no_more_than_its_limi
         assert time.monotonic() < deadline, "the room was never given back"
         time.sleep(0.05)
     assert rooms.late_stops == 0  # the first window's pipeline stopped when it was asked to
+    metrics = voice_client.get("/metrics").text
+    assert "greenroom_voice_sessions 0.0" in metrics
+    assert "greenroom_voice_sessions_refused_total 1.0" in metrics
 
 
 def test_opening_the_voice_room_loads_the_models_once_in_the_background(

@@ -74,6 +74,7 @@ async def voice_socket(websocket: WebSocket, interview_id: int) -> None:
             await _run(websocket, context, caller, interview_id, origin, stop)
     except RoomsFull as full:
         log.info("voice session refused: %s", full, extra={"interview_id": interview_id})
+        context.metrics.voice_refusals.inc()
         await websocket.close(POLICY_VIOLATION, str(full))
 
 

@@ -258,6 +258,10 @@ def test_the_whole_answer_heard_again_replaces_the_live_words_unless_it_lost_the
     # Whisper on the whole answer stopped early: the live words kept the end.
     live = "I built a donor report that the fundraising team used to plan a mail campaign."
     assert refined_text(live, "I built a donor report that the") == live
+    # ...even when a common word of the live ending ("a") is among its last words by chance.
+    live = f"During my internship as a data analyst at a charity. {live}"
+    early = "During my internship as a data analyst at a charity, I built a donor report that the"
+    assert refined_text(live, early) == live
     assert refined_text(live, live.replace("donor", "doner")) != live  # the ending is kept
     assert refined_text("", "Mhm, yes.") == "Mhm, yes."
     assert refined_text(live, "word " * (MAX_ANSWER_CHARS // 4)) == live  # longer than allowed
@@ -268,13 +272,13 @@ def test_the_whole_answer_heard_again_replaces_the_live_words_unless_it_lost_the
     assert refined_text(live, f"{whole} Thank you, Chris.") == whole
     thanked = f"{live} Thank you."
     assert refined_text(thanked, f"{whole} Thank you.") == f"{whole} Thank you."
-    # Ending differently, or going on for more than three words, the whole text stands.
-    assert (
-        refined_text(live, f"{whole} It shipped a week later.")
-        == f"{whole} It shipped a week later."
-    )
+    # Four words on are not taken for invented ones...
+    on_time = f"{whole} It shipped on time."
+    assert refined_text(live, on_time) == on_time
+    # ...but where the live ending is not among the last words, the live words are kept.
+    assert refined_text(live, f"{whole} It shipped a week later.") == live
     misheard = whole.replace("in progress.", "in process.")
-    assert refined_text(live, f"{misheard} course.") == f"{misheard} course."
+    assert refined_text(live, f"{misheard} course.") == live
 
 
 # ...and what they said was one finished sentence.

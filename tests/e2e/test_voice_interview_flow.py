@@ -175,3 +175,28 @@ def test_a_two_question_voice_interview(
     report_link.click()
     expect(page.get_by_text("words per minute").first).to_be_visible(timeout=90_000)
     page.screenshot(path=str(ARTIFACTS / "voice-interview-report.png"), full_page=True)
+
+
+def test_a_second_window_takes_the_voice_interview_over(
+    voice_context: BrowserContext, live_server: LiveServer
+) -> None:
+    first: Page = voice_context.new_page()
+    _sign_up(first, live_server, "two-windows@example.com")
+    first.goto(f"{live_server.url}/practice")
+    first.get_by_label("voice").check()
+    first.get_by_role("button", name="Start the interview").click()
+    first.wait_for_url(re.compile(r"/interviews/\d+/voice$"))
+    first.get_by_role("button", name="Start the interview").click()
+    expect(first.locator("[data-voice-status]")).to_contain_text(LISTENING, timeout=90_000)
+
+    second = voice_context.new_page()
+    second.goto(first.url)
+    second.get_by_role("button", name="Start the interview").click()
+    expect(second.locator("[data-voice-status]")).to_contain_text(LISTENING, timeout=90_000)
+    # The first window says why it stopped, offers text, and does not reconnect.
+    message = first.locator("[data-voice-fallback-message]")
+    expect(message).to_have_text("This interview was opened in another window; it goes on there.")
+    first.screenshot(path=str(ARTIFACTS / "voice-replaced.png"))
+    first.wait_for_timeout(3_000)  # longer than the page's reconnect delay
+    expect(second.locator("[data-voice-status]")).not_to_contain_text("Voice is not available")
+    expect(second.locator("[data-voice-fallback]")).to_be_hidden()

@@ -9,7 +9,6 @@ SQLite database; no server or network is involved.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
+from recorded import record  # bench/recorded.py, beside this file
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -84,10 +84,7 @@ def main() -> None:
     print(f"{'measure':<32} {'median ms':>10} {'p95 ms':>10} {'rounds':>7}")
     for row in rows:
         print(f"{row['name']:<32} {row['median_ms']:>10} {row['p95_ms']:>10} {row['rounds']:>7}")
-    out = ROOT / "bench" / "results" / "auth.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"benchmark": "auth", "rows": rows}, indent=2))
-    print(f"wrote {out.relative_to(ROOT)}")
+    record("auth", {"benchmark": "auth", "rows": rows})
 
 
 if __name__ == "__main__":

@@ -8,14 +8,11 @@ bench/results/calibration.json. docs/scoring.md quotes this output.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from recorded import record  # bench/recorded.py, beside this file
 
 from greenroom.assessment.batch import default_scorer
 from greenroom.assessment.calibration import score_rows, summary
 from greenroom.questions.bank import load_bank
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
@@ -27,10 +24,7 @@ def main() -> None:
     print(f"{'kind':<18} {'n':>3} {'median':>7} {'min':>5} {'max':>5}")
     for kind, row in result["by_kind"].items():
         print(f"{kind:<18} {row['n']:>3} {row['median']:>7} {row['min']:>5} {row['max']:>5}")
-    out = ROOT / "bench" / "results" / "calibration.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"benchmark": "calibration", **result}, indent=2))
-    print(f"wrote {out.relative_to(ROOT)}")
+    record("calibration", {"benchmark": "calibration", **result})
 
 
 if __name__ == "__main__":

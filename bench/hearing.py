@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import statistics
 import sys
 import time
@@ -32,6 +31,7 @@ from pipecat.pipeline.pipeline import Pipeline
 from pipecat.processors.audio.vad_processor import VADProcessor
 from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 from pipecat.tests.utils import SleepFrame, run_test
+from recorded import record  # bench/recorded.py, beside this file
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -108,10 +108,7 @@ def main() -> None:
         }
         results[name] = row
         print(f"{name:<20}{row['median_ms']:>12}{row['max_ms']:>10}")
-    out = ROOT / "bench" / "results" / "hearing.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2))
-    print(f"wrote {out.relative_to(ROOT)}")
+    record("hearing", results)
 
 
 if __name__ == "__main__":

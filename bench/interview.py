@@ -10,13 +10,13 @@ writes bench/results/interview.json.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
 from pydantic import SecretStr
+from recorded import record  # bench/recorded.py, beside this file
 
 from greenroom.accounts.activity import Client
 from greenroom.accounts.service import signup
@@ -26,7 +26,6 @@ from greenroom.interviews.runtime import default_engine
 from greenroom.interviews.schemas import Setup
 from greenroom.migrate import upgrade
 
-ROOT = Path(__file__).resolve().parents[1]
 VAGUE = "I am not completely sure, I would probably look it up and ask a colleague."
 
 
@@ -80,10 +79,7 @@ def main() -> None:
     print(f"{'measure':<28} {'median ms':>10} {'p95 ms':>8} {'n':>4}")
     for row in rows:
         print(f"{row['name']:<28} {row['median_ms']:>10} {row.get('p95_ms', ''):>8} {row['n']:>4}")
-    out = ROOT / "bench" / "results" / "interview.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"benchmark": "interview", "rows": rows}, indent=2))
-    print(f"wrote {out.relative_to(ROOT)}")
+    record("interview", {"benchmark": "interview", "rows": rows})
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import statistics
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from typing import Any
 
 import httpx2
 from pydantic import SecretStr
+from recorded import record  # bench/recorded.py, beside this file
 
 from greenroom.accounts.activity import Client
 from greenroom.accounts.service import signup
@@ -170,10 +170,7 @@ def main() -> None:
         f"added latency per reply (median): {results['added_per_follow_up_ms']} ms; "
         f"{by_model}/{args.answers} replies decided by the model ({Path(llm.name).name})"
     )
-    out = ROOT / "bench" / "results" / "language_model.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2))
-    print(f"wrote {out.relative_to(ROOT)}")
+    record("language_model", results)
 
 
 if __name__ == "__main__":

@@ -10,21 +10,19 @@ bench/results/matcher.json.
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from importlib.resources import files
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import yaml
+from recorded import record  # bench/recorded.py, beside this file
 
 from greenroom.providers.embeddings.local import LocalEmbedder
 from greenroom.questions.bank import load_bank
 from greenroom.questions.matcher import COVERED_AT, PARTIAL_AT, KeyPointMatcher
 
-ROOT = Path(__file__).resolve().parents[1]
 LABELS = ("covered", "partial", "missed")
 
 
@@ -123,22 +121,17 @@ def main() -> None:
         f"{'held out (2-fold)':<22} {'':>10} {'':>10} {held_out['exact']:>7} "
         f"{held_out['severe_errors']:>7}"
     )
-    out = ROOT / "bench" / "results" / "matcher.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        json.dumps(
-            {
-                "benchmark": "matcher",
-                "pairs": len(pairs),
-                "in_use": in_use,
-                "best": best,
-                "held_out": held_out,
-                "seconds": round(time.perf_counter() - started, 1),
-            },
-            indent=2,
-        )
+    record(
+        "matcher",
+        {
+            "benchmark": "matcher",
+            "pairs": len(pairs),
+            "in_use": in_use,
+            "best": best,
+            "held_out": held_out,
+            "seconds": round(time.perf_counter() - started, 1),
+        },
     )
-    print(f"wrote {out.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

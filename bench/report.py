@@ -10,13 +10,13 @@ bench/results/report.json. Target: median at most 3 s.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
 from pydantic import SecretStr
+from recorded import record  # bench/recorded.py, beside this file
 
 from greenroom.accounts.activity import Client
 from greenroom.accounts.service import signup
@@ -27,8 +27,6 @@ from greenroom.db import make_engine, make_session_factory
 from greenroom.interviews.runtime import default_engine
 from greenroom.interviews.schemas import Setup
 from greenroom.migrate import upgrade
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
@@ -93,10 +91,7 @@ def main() -> None:
             f"{row['name']:<42} {row['median_s']:>9} {row['max_s']:>7} {row['rounds']:>7} "
             f"{row['target_s']:>7}"
         )
-    out = ROOT / "bench" / "results" / "report.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"benchmark": "report", "rows": rows}, indent=2))
-    print(f"wrote {out.relative_to(ROOT)}")
+    record("report", {"benchmark": "report", "rows": rows})
 
 
 if __name__ == "__main__":

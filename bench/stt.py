@@ -21,7 +21,6 @@ measured alone. Prints a table and writes bench/results/stt.json.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from recorded import record  # bench/recorded.py, beside this file
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -126,10 +126,7 @@ def main() -> None:
             f"{name:<32}{row['median_ms']:>10}{row['p95_ms']:>8}{row['mean_wer']:>7.3f}"
             f"{row['runaway']:>9}"
         )
-    out = ROOT / "bench" / "results" / "stt.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2))
-    print(f"wrote {out.relative_to(ROOT)}")
+    record("stt", results)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ from typing import Any
 import httpx2
 import numpy as np
 import websockets
+from recorded import record  # bench/recorded.py, beside this file
 from scipy.signal import resample_poly
 
 from greenroom.providers.stt.whisper import WhisperSTT
@@ -47,7 +48,6 @@ from greenroom.providers.tts.espeak import EspeakTTS
 from greenroom.providers.tts.piper import PiperTTS
 from greenroom.speech import prosody
 
-ROOT = Path(__file__).resolve().parents[1]
 FRAME_S = 0.02
 PASSWORD = "measured twice, cut once"
 MID, BETWEEN, NONE = "mid-sentence", "between sentences", "none"
@@ -389,10 +389,7 @@ def main() -> None:
     print(f"{'early transcriptions used / made':<38}{f'{used} / {made}':>12}")
     for level, row in results["concurrency"].items():
         print(f"{'gap_p95_ms with ' + level + ' sessions':<38}{row['gap_p95_ms']!s:>12}")
-    out = ROOT / "bench" / "results" / "voice.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2))
-    print(f"wrote {out.relative_to(ROOT)}")
+    record("voice", results)
 
 
 if __name__ == "__main__":

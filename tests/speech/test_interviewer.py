@@ -355,18 +355,23 @@ def test_speaking_once_the_reply_is_under_way_answers_the_reply(
     assert processor.yields == 0
 
 
+def store_slowly(processor: VoiceInterviewer, seconds: float) -> None:
+    """Storing each answer takes `seconds` longer (as on a busy database)."""
+    store = processor._store_answer
+
+    def slow_store(text: str) -> object:
+        time.sleep(seconds)
+        return store(text)
+
+    processor._store_answer = slow_store  # type: ignore[method-assign,assignment]
+
+
 def test_going_on_while_the_reply_is_prepared_means_it_is_never_spoken(
     settings: Settings, db: Session, user: User, interview_engine: InterviewEngine
 ) -> None:
     interview = planned(db, user, interview_engine)
     processor = interviewer(settings, interview_engine, interview)
-
-    def slow_store(text: str) -> object:
-        time.sleep(0.5)  # the candidate starts again while the answer is being stored
-        return store(text)
-
-    store = processor._store_answer
-    processor._store_answer = slow_store  # type: ignore[method-assign,assignment]
+    store_slowly(processor, 0.5)  # the candidate starts again while the answer is being stored
     frames_sent = [*ONE_SENTENCE[:-1], SleepFrame(0.6), VADUserStartedSpeakingFrame()]
     frames = run(processor, [*frames_sent, SleepFrame(0.8)])
     spoken = [f for f in frames if isinstance(f, TTSSpeakFrame)]
@@ -380,13 +385,7 @@ def test_words_said_while_the_reply_is_stored_are_captioned_when_it_is_taken_bac
 ) -> None:
     interview = planned(db, user, interview_engine)
     processor = interviewer(settings, interview_engine, interview)
-
-    def slow_store(text: str) -> object:
-        time.sleep(1.5)  # the candidate goes on, and finishes a sentence, meanwhile
-        return store(text)
-
-    store = processor._store_answer
-    processor._store_answer = slow_store  # type: ignore[method-assign,assignment]
+    store_slowly(processor, 1.5)  # the candidate goes on, and finishes a sentence, meanwhile
     frames = run(
         processor,
         [

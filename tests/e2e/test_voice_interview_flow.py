@@ -196,6 +196,8 @@ def test_a_second_window_takes_the_voice_interview_over(
     # The first window says why it stopped, offers text, and does not reconnect.
     message = first.locator("[data-voice-fallback-message]")
     expect(message).to_have_text("This interview was opened in another window; it goes on there.")
+    status = first.locator("[data-voice-status]")
+    expect(status).to_have_text("This interview is open in another window.")
     first.screenshot(path=str(ARTIFACTS / "voice-replaced.png"))
     first.wait_for_timeout(3_000)  # longer than the page's reconnect delay
     expect(second.locator("[data-voice-status]")).not_to_contain_text("Voice is not available")

@@ -195,7 +195,7 @@ def test_an_interview_has_one_voice_session_and_the_server_no_more_than_its_limi
         # The same interview opened again (a second window) takes over; the first is told why.
         with voice_client.websocket_connect(f"{room}/voice/socket", headers=ORIGIN) as second:
             replaced = close_message(first)
-            assert replaced["code"] == 1008 and "another window" in replaced["reason"]
+            assert replaced["code"] == 4001 and "another window" in replaced["reason"]
             second.send_text(start)
             messages_until(second, "ready")
             assert rooms.in_use == 1

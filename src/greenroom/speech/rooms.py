@@ -5,9 +5,9 @@ more slows all of them (bench/voice.py: on two cores the p95 response gap is ~1.
 session and ~12 s with five). Past the limit a new session is refused with a reason, and the
 page offers the same interview in text. An interview opened again (a second window, or the
 page reconnecting before the server noticed the first socket drop) takes over: the earlier
-socket is closed with a reason (a policy close, so that page does not reconnect), its pipeline is
-cancelled, and the new one starts once it has stopped (or after STOP_WAIT_S), so two
-interviewers do not answer one candidate.
+socket is closed with a reason (code 4001, after which that page does not reconnect), its
+pipeline is cancelled, and the new one starts once it has stopped (or after STOP_WAIT_S), so
+two interviewers do not answer one candidate.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from fastapi import WebSocket
 
 log = logging.getLogger(__name__)
 POLICY_VIOLATION = 1008
+REPLACED_CODE = 4001  # the page knows it: it neither reconnects nor calls voice unavailable
 REPLACED = "This interview was opened in another window; it goes on there."
 STOP_WAIT_S = 5.0  # how long a replaced session may take to stop
 
@@ -73,10 +74,10 @@ class VoiceRooms:
 async def _replace(earlier: _Room, interview_id: int) -> bool:
     """Ends the earlier session; False if it had not stopped within STOP_WAIT_S."""
     log.info("voice session replaced by a new one", extra={"interview_id": interview_id})
-    # The reason goes first: cancelled, Pipecat would close the socket plainly, and a page
-    # whose socket closed plainly reconnects, and would take the interview back.
+    # The reason goes first: cancelled, Pipecat would close the socket plainly (1000), and a
+    # page whose socket closed plainly reconnects, and would take the interview back.
     try:
-        await earlier.websocket.close(POLICY_VIOLATION, REPLACED)
+        await earlier.websocket.close(REPLACED_CODE, REPLACED)
     except Exception as error:  # a socket that already dropped cannot be told; it ends anyway
         log.info("replaced voice socket not told: %s", error, extra={"interview_id": interview_id})
     earlier.stop.set()

@@ -21,8 +21,10 @@ const RECONNECT_DELAY_MS = 800;
 const STABLE_MS = 30_000;
 /** About two seconds of audio waiting to leave: drop frames rather than fall further behind. */
 const MAX_BUFFERED_BYTES = 64_000;
+/** The interview was opened in another window, which goes on with it (speech/rooms.py). */
+const REPLACED = 4001;
 /** Closes after which trying again cannot help (refused, not the owner, bad request). */
-const FINAL_CLOSE_CODES = new Set([1002, 1003, 1007, 1008, 1009]);
+const FINAL_CLOSE_CODES = new Set([1002, 1003, 1007, 1008, 1009, REPLACED]);
 
 /** @type {Record<string, string>} */
 const STATUS = {
@@ -304,7 +306,8 @@ class VoiceRoom {
       return;
     }
     const lost = "The connection to the interviewer was lost. Your answers so far are saved.";
-    this.fail(FINAL_CLOSE_CODES.has(event.code) && event.reason ? event.reason : lost);
+    const reason = FINAL_CLOSE_CODES.has(event.code) && event.reason ? event.reason : lost;
+    this.fail(reason, event.code === REPLACED ? "This interview is open in another window." : undefined);
   }
 
   /** @param {string} reportUrl */
@@ -320,8 +323,11 @@ class VoiceRoom {
     this.ui.report.focus();
   }
 
-  /** @param {string} message why voice cannot go on; the text interview is offered instead */
-  fail(message) {
+  /**
+   * @param {string} message why voice cannot go on; the text interview is offered instead
+   * @param {string} [status] the status line, when more exact than "not available"
+   */
+  fail(message, status = "Voice is not available right now.") {
     if (this.finished) return;
     this.finished = true;
     this.teardown();
@@ -329,7 +335,7 @@ class VoiceRoom {
     this.ui.start.hidden = true;
     this.ui.fallbackMessage.textContent = message;
     this.ui.fallback.hidden = false;
-    this.setStatus("Voice is not available right now.", "warn");
+    this.setStatus(status, "warn");
     this.ui.fallback.querySelector("a")?.focus();
   }
 

@@ -96,14 +96,13 @@ async def run_voice_session(
     gone = asyncio.Event()
 
     @transport.event_handler("on_client_disconnected")  # type: ignore[untyped-decorator]
-    async def _gone(_transport: Any, _socket: Any) -> None:
+    async def _gone(_transport: Any = None, _socket: Any = None) -> None:
         gone.set()
         await worker.cancel()
 
     async def _stop_when_asked(stop: asyncio.Event) -> None:
         await stop.wait()
-        gone.set()
-        await worker.cancel()
+        await _gone()  # as if the page had hung up
 
     watcher = asyncio.create_task(_stop_when_asked(stop)) if stop is not None else None
     try:

@@ -72,6 +72,11 @@ class LlamaServer:
             time.sleep(0.3)
         raise RuntimeError(f"llama.cpp server did not start; see {self.log}")
 
+    def answered(self) -> int:
+        """Chat completions the server has answered with 200 (uvicorn's access log)."""
+        log = self.log.read_text(errors="replace")
+        return log.count('"POST /v1/chat/completions HTTP/1.1" 200')
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()

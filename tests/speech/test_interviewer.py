@@ -279,6 +279,10 @@ def test_the_whole_answer_heard_again_replaces_the_live_words_unless_it_lost_the
     assert refined_text(live, f"{whole} It shipped a week later.") == live
     misheard = whole.replace("in progress.", "in process.")
     assert refined_text(live, f"{misheard} course.") == live
+    # Words are compared alike in both texts, whatever joins them ("well-known", "50ms").
+    live = "We shipped a well-known fix in 50ms"
+    assert refined_text(live, "We shipped a well-known fix in 50ms. Thank you.") == f"{live}."
+    assert refined_text("It was well-known", "It was well-known. Yeah.") == "It was well-known."
 
 
 # ...and what they said was one finished sentence.

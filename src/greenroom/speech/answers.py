@@ -13,8 +13,9 @@ from greenroom.providers.stt import SAMPLE_RATE, Audio
 from greenroom.speech import prosody
 
 REFINED_MIN_SHARE, REFINED_MAX_SHARE = 0.5, 1.4  # see refined_text
-ADDED_ENDING_MAX_WORDS = 3  # see without_added_ending
+ADDED_ENDING_MAX_WORDS = 3  # see refined_text
 KEPT_AFTER_SPEECH_S = 0.6  # silence kept after the last speech when transcribing an answer
+_WORD = re.compile(r"[a-z0-9']+", re.IGNORECASE)
 
 
 def refined_text(live: str, whole: str) -> str:
@@ -24,8 +25,12 @@ def refined_text(live: str, whole: str) -> str:
     the words around them ("salted password" heard as "that's all that passed word"). The whole
     answer in one pass reads better, so it replaces the live text, unless the word counts differ
     too much to trust it (less than half: it lost words; over 1.4 times: it invented some, as
-    Whisper does in silence), it lost the answer's last words, or it is longer than a typed
-    answer may be. A few words it adds after the live text's last ones are dropped.
+    Whisper does in silence), it lost the answer's last words (see live_ending), or it is longer
+    than a typed answer may be. Up to three words it has after the live text's last two are
+    dropped ("…a fix in progress. course.", "…the report was right. Thank you, Chris." where the
+    live segments ended at "progress." and "right."): Whisper adds such words after the end of a
+    recording, and the live segments, cut by the voice detector, end where the speech did. Words
+    the live text ends with too (a candidate's own "Thank you.") are kept.
     """
     whole = " ".join(whole.split())
     if not whole or len(whole) > MAX_ANSWER_CHARS:
@@ -33,49 +38,39 @@ def refined_text(live: str, whole: str) -> str:
     share = len(whole.split()) / max(1, len(live.split()))
     if live.strip() and not REFINED_MIN_SHARE <= share <= REFINED_MAX_SHARE:
         return live
-    if not keeps_the_ending(live, whole):
+    ending = live_ending(live, whole)
+    if ending is None:
         return live
-    return without_added_ending(live, whole)
-
-
-def without_added_ending(live: str, whole: str) -> str:
-    """The whole answer without up to three words it has after the live text's last two
-    ("…a fix in progress. course.", "…the report was right. Thank you, Chris." where the live
-    segments ended at "progress." and "right."). Whisper adds such words after the end of a
-    recording; the live segments, cut by the voice detector, end where the speech did. Words
-    the live text ends with too (a candidate's own "Thank you.") are kept, as is everything
-    when the two texts end differently."""
-    anchor = _words(live)[-2:]
-    tokens = whole.split()
-    if len(anchor) < 2:
-        return whole
-    for end in range(len(tokens) - 1, max(0, len(tokens) - 2 - ADDED_ENDING_MAX_WORDS), -1):
-        if [_key(tokens[end - 1]), _key(tokens[end])] == anchor:
-            return " ".join(tokens[: end + 1])
+    cut, words_after = ending
+    if len(_words(live)) >= 2 and 0 < words_after <= ADDED_ENDING_MAX_WORDS:
+        return whole[:cut]
     return whole
 
 
-def _key(token: str) -> str:
-    return "".join(_words(token))
+def live_ending(live: str, whole: str) -> tuple[int, int] | None:
+    """Where the live text's last words end in the whole text: the offset just past the token
+    they end in, and how many words follow; None when the whole text lost them.
 
-
-def keeps_the_ending(live: str, whole: str) -> bool:
-    """False when the whole answer's words stop before the live ones did: Whisper on a whole
-    answer now and then ends early ("…a donor report that the" where the live segments heard
-    "…that the fundraising team used to plan a mail campaign."). The live text's last two
-    words must come one after the other among the whole text's last six (single words matched
-    by chance: "a" of "a mail campaign" is also in "built a donor report that the"); a
-    different hearing of the very end fails that too, and then the live words are kept, which
-    loses nothing."""
+    Whisper on a whole answer now and then ends early ("…a donor report that the" where the
+    live segments heard "…that the fundraising team used to plan a mail campaign."). So the
+    live text's last two words must come one after the other among the whole text's last six
+    (single words match by chance: "a" of "a mail campaign" is also in "built a donor report
+    that the"); a different hearing of the very end fails that too, and then the live words are
+    kept, which loses nothing. Both texts are compared as the same lower-case words."""
     tail = _words(live)[-2:]
-    end = _words(whole)[-6:]
-    if len(tail) < 2:
-        return not tail or tail[0] in end
-    return any(end[i : i + 2] == tail for i in range(len(end) - 1))
+    spans = [(m.group().lower(), m.end()) for m in _WORD.finditer(whole)]
+    if not tail:
+        return len(whole), 0
+    for first in range(len(spans) - len(tail), max(-1, len(spans) - 7), -1):
+        if [word for word, _ in spans[first : first + len(tail)]] == tail:
+            last = first + len(tail) - 1
+            cut = whole.find(" ", spans[last][1])  # after the punctuation that ends the token
+            return (len(whole) if cut < 0 else cut), len(spans) - 1 - last
+    return None
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9']+", text.lower())
+    return [word.lower() for word in _WORD.findall(text)]
 
 
 def until_speech_ends(audio: Audio) -> Audio:

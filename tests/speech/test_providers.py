@@ -10,7 +10,7 @@ from greenroom.providers.stt import SAMPLE_RATE, TimedWord, Transcript, Transcri
 from greenroom.providers.stt.whisper import WhisperSTT, without_invented_ending
 from greenroom.providers.tts import Voice
 from greenroom.providers.tts.espeak import EspeakTTS
-from tests.speech.voices import piper, silence, speak, word_error_rate
+from tests.speech.voices import piper, silence, speak, speak_steadily, word_error_rate
 
 ANSWER = (
     "I would add an index on the customer id column. Then I would check the query plan, "
@@ -54,6 +54,37 @@ def test_thinking_time_and_the_wait_after_an_answer_add_no_words(whisper: Whispe
     end_of_speech = 4.0 + len(spoken) / SAMPLE_RATE
     assert transcript.words[0].start >= 3.0  # times are on the whole audio's clock
     assert transcript.words[-1].end <= end_of_speech + 0.5, transcript.text
+
+
+def test_a_live_segment_is_decoded_in_one_window(
+    whisper: WhisperSTT, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fragment cut off mid-sentence ends without Whisper's closing timestamp, and
+    faster-whisper then decodes the silence after its last word in a second 30 s window. A live
+    segment stops after the first: the same words, one encoder pass instead of two."""
+    model = whisper.model
+    encode = model.encode
+    encoded: list[int] = []
+
+    def counted(features: object) -> object:
+        out = encode(features)
+        encoded.append(1)
+        return out
+
+    monkeypatch.setattr(model, "encode", counted)
+    fragment = np.concatenate([speak_steadily("I would start by looking at the"), silence(0.5)])
+    every_window = whisper._decode(fragment, prompt="", vad_filter=False)
+    assert len(encoded) == 2  # what faster-whisper does on its own with this fragment
+    encoded.clear()
+    live = whisper.transcribe_segment(fragment)
+    assert len(encoded) == 1
+    assert live.text == every_window.text and live.text.startswith("I would start by looking")
+    assert live.words[-1].probability == every_window.words[-1].probability
+    # A segment longer than one window is decoded to its end; the limit was per call.
+    encoded.clear()
+    long = np.concatenate([fragment, silence(30.0), speak_steadily("the slow query log.")])
+    assert "query" in whisper.transcribe_segment(long).text.lower()
+    assert len(encoded) >= 2
 
 
 def test_silence_gives_no_words_and_bad_audio_a_clear_error(whisper: WhisperSTT) -> None:

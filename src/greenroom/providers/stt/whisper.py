@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ INVENTED_ENDINGS = (
     "please subscribe",
     "like and subscribe",
 )
+WINDOW_S = 30  # Whisper reads audio 30 s at a time
 THANKS = {"thank you", "thanks", "thank you very much", "thank you so much", "bye", "bye bye"}
 _SENTENCE_END = re.compile(r"[.!?…]$")
 
@@ -59,10 +61,8 @@ class WhisperSTT(SpeechToText):
 
     @cached_property
     def model(self) -> Any:
-        from faster_whisper import WhisperModel
-
         # A directory path, never a model name: a name makes it try to download.
-        return WhisperModel(str(self.path), device="cpu", compute_type="int8")
+        return _window_limited_model(self.path)
 
     def warm_up(self) -> None:
         _ = self.model
@@ -83,15 +83,27 @@ class WhisperSTT(SpeechToText):
         Pipecat's own Whisper service makes them). With the beam, though greedy decoding was
         faster (340-380 ms against 410-530 ms on a 4-6 s segment): greedy heard more fragments
         as finished sentences with likely last words ("…looking at that." 0.63)."""
-        return self._decode(audio, prompt="", vad_filter=False)
+        return self._decode(
+            audio, prompt="", vad_filter=False, one_window=len(audio) <= WINDOW_S * SAMPLE_RATE
+        )
 
-    def _decode(self, audio: Audio, *, prompt: str, vad_filter: bool) -> Transcript:
+    def _decode(
+        self, audio: Audio, *, prompt: str, vad_filter: bool, one_window: bool = False
+    ) -> Transcript:
+        """`one_window`: decode Whisper's first 30 s window only. When its words do not end
+        with a closing timestamp (a fragment cut off mid-sentence, or a sentence Whisper thinks
+        goes on), faster-whisper decodes the rest of the audio after the last word again in a
+        new window, a second encoder pass: on a live segment that rest is the detector's
+        silence, and the second pass added 300-400 ms to a third of the bench's segments and
+        no words (`python bench/stt.py`)."""
         if audio.dtype != np.float32 or audio.ndim != 1:
             raise TranscriptionError("audio must be mono float32 at 16 kHz")
         if not np.all(np.isfinite(audio)):
             raise TranscriptionError("audio contains invalid samples")
+        model = self.model
+        model.windows.limit = 1 if one_window else None
         try:
-            segments, _info = self.model.transcribe(
+            segments, _info = model.transcribe(
                 audio,
                 language="en",
                 beam_size=self.beam_size,
@@ -102,14 +114,63 @@ class WhisperSTT(SpeechToText):
             )
             words = [
                 TimedWord(w.word.strip(), float(w.start), float(w.end), float(w.probability))
-                for segment in segments
+                for segment in _until_window_limit(segments)
                 for w in segment.words or []
                 if w.word.strip()
             ]
         except (RuntimeError, ValueError) as error:
             raise TranscriptionError(f"transcription failed: {error}") from error
+        finally:
+            model.windows.limit = None
         text = " ".join(w.text for w in words)
         return Transcript(text=text, words=words, duration_s=len(audio) / SAMPLE_RATE)
+
+
+class _WindowLimit(Exception):
+    """The decoding reached its last allowed window."""
+
+
+def _until_window_limit(segments: Iterable[Any]) -> Iterator[Any]:
+    try:
+        yield from segments
+    except _WindowLimit:
+        return
+
+
+def _window_limited_model(path: Path) -> Any:
+    """faster-whisper's model, which can be told to encode no more than `windows.limit` 30 s
+    windows in a call (per thread: whole answers and live segments share the model). The
+    segments of the windows before the limit have been yielded when the next would start."""
+    from faster_whisper import WhisperModel
+
+    class WindowLimitedWhisper(WhisperModel):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.windows = _Windows()
+
+        def encode(self, features: Any) -> Any:
+            windows = self.windows
+            if windows.limit is not None:
+                if windows.encoded >= windows.limit:
+                    raise _WindowLimit
+                windows.encoded += 1
+            return super().encode(features)
+
+    return WindowLimitedWhisper(str(path), device="cpu", compute_type="int8")
+
+
+class _Windows(threading.local):
+    def __init__(self) -> None:
+        self.encoded = 0
+        self._limit: int | None = None
+
+    @property
+    def limit(self) -> int | None:
+        return self._limit
+
+    @limit.setter
+    def limit(self, value: int | None) -> None:
+        self._limit, self.encoded = value, 0
 
 
 def without_invented_ending(heard: Transcript) -> Transcript:

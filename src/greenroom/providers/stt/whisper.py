@@ -101,7 +101,7 @@ class WhisperSTT(SpeechToText):
         if not np.all(np.isfinite(audio)):
             raise TranscriptionError("audio contains invalid samples")
         model = self.model
-        model.windows.limit = 1 if one_window else None
+        model.windows.limit, model.windows.encoded = (1 if one_window else None), 0
         try:
             segments, _info = model.transcribe(
                 audio,
@@ -160,17 +160,8 @@ def _window_limited_model(path: Path) -> Any:
 
 
 class _Windows(threading.local):
-    def __init__(self) -> None:
-        self.encoded = 0
-        self._limit: int | None = None
-
-    @property
-    def limit(self) -> int | None:
-        return self._limit
-
-    @limit.setter
-    def limit(self, value: int | None) -> None:
-        self._limit, self.encoded = value, 0
+    limit: int | None = None  # set for each call by WhisperSTT._decode
+    encoded = 0
 
 
 def without_invented_ending(heard: Transcript) -> Transcript:

@@ -7,13 +7,14 @@ The answers of bench/voice.py, spoken by Piper and espeak-ng, whole and their fi
 (the fragment before a thinking pause), each followed by 0.2 s of silence as the detector cuts
 them. Settings are interleaved per clip, so a busy moment of the machine falls on all alike:
 
-- shipped: beam 5, Whisper's 30 s input window (the encoder reads 30 s however short the audio),
-  the first window only;
+- shipped: beam 5, the first 30 s window only, its encoder reading the audio and 10 s of padding
+  (`WhisperSTT.live_padding_s`; CTranslate2 accepts the shorter input);
+- whole window: the encoder reads Whisper's whole 30 s window however short the audio (Whisper
+  was trained on 30 s windows);
 - every window: as faster-whisper does on its own, which decodes the silence after a fragment's
   last word again in a second window;
 - beam 1: greedy decoding;
-- window +10 s / +20 s: the encoder reads the audio plus 10 or 20 s of padding instead of 30 s
-  (CTranslate2 accepts the shorter input; Whisper was trained on 30 s windows).
+- window +20 s: the encoder reads the audio and 20 s of padding.
 
 Word error rate is against the text spoken; Whisper's figures ("50" for "fifty") count as errors
 in every setting alike. "runaway" counts transcripts with more than 1.5 times the words spoken
@@ -27,7 +28,6 @@ import argparse
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,18 +40,18 @@ sys.path.insert(0, str(ROOT))
 from tests.speech.voices import silence, word_error_rate  # noqa: E402
 from voice import ANSWERS, speak  # noqa: E402  (bench/voice.py, beside this file)
 
-from greenroom.providers.stt.whisper import WhisperSTT  # noqa: E402
+from greenroom.providers.stt.whisper import FRAMES_PER_S, WINDOW_S, WhisperSTT  # noqa: E402
 from greenroom.providers.tts.espeak import EspeakTTS  # noqa: E402
 from greenroom.providers.tts.piper import PiperTTS  # noqa: E402
 
-FRAMES_PER_S = 100  # Whisper's log-mel frames
-# beam size, encoder padding in seconds, every window (faster-whisper's own) or the first only
-SETTINGS: dict[str, tuple[int, int | None, bool]] = {
-    "shipped (beam 5, 30 s window)": (5, None, False),
+# beam size, encoder padding in seconds (None: the whole 30 s window), every window
+# (faster-whisper's own) or the first only
+SETTINGS: dict[str, tuple[int, float | None, bool]] = {
+    "shipped (first window, +10 s)": (5, 10.0, False),
+    "whole 30 s window": (5, None, False),
     "every window (faster-whisper)": (5, None, True),
-    "beam 1": (1, None, False),
-    "beam 5, window +20 s": (5, 20, False),
-    "beam 5, window +10 s": (5, 10, False),
+    "beam 1": (1, 10.0, False),
+    "window +20 s": (5, 20.0, False),
 }
 
 
@@ -64,25 +64,12 @@ def clips() -> list[tuple[str, np.ndarray]]:
     return made
 
 
-def windowed(encode: Callable[[np.ndarray], Any], padding_s: int) -> Callable[[np.ndarray], Any]:
-    """The model's encoder given the audio's frames plus `padding_s` seconds, not all 30 s."""
-
-    def encode_shorter(features: np.ndarray) -> Any:
-        heard = np.flatnonzero(np.any(features != 0, axis=0))  # faster-whisper pads with zeros
-        end = int(heard[-1]) + 1 if len(heard) else 1
-        keep = min(features.shape[-1], end + padding_s * FRAMES_PER_S)
-        return encode(np.ascontiguousarray(features[:, :keep]))
-
-    return encode_shorter
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
     stt = WhisperSTT()
     model = stt.model
-    shipped_encode = model.encode
     spoken = clips()
     stt.transcribe_segment(spoken[0][1])  # warm up
 
@@ -90,10 +77,7 @@ def main() -> None:
     for _ in range(args.rounds):
         for text, audio in spoken:
             for name, (beam, padding_s, every_window) in SETTINGS.items():
-                stt.beam_size = beam
-                model.encode = (
-                    shipped_encode if padding_s is None else windowed(shipped_encode, padding_s)
-                )
+                stt.beam_size, stt.live_padding_s = beam, padding_s
                 started = time.perf_counter()
                 if every_window:
                     heard = stt._decode(audio, prompt="", vad_filter=False)
@@ -102,9 +86,8 @@ def main() -> None:
                 took = time.perf_counter() - started
                 runaway = len(heard.text.split()) > 1.5 * len(text.split())
                 found[name].append((took, word_error_rate(text, heard.text), runaway))
-    model.encode = shipped_encode
 
-    window = np.zeros((80, 30 * FRAMES_PER_S), dtype=np.float32)
+    window = np.zeros((80, WINDOW_S * FRAMES_PER_S), dtype=np.float32)
     encoder = []
     for _ in range(7):
         started = time.perf_counter()

@@ -7,7 +7,11 @@ import numpy as np
 import pytest
 
 from greenroom.providers.stt import SAMPLE_RATE, TimedWord, Transcript, TranscriptionError
-from greenroom.providers.stt.whisper import WhisperSTT, without_invented_ending
+from greenroom.providers.stt.whisper import (
+    LIVE_PADDING_S,
+    WhisperSTT,
+    without_invented_ending,
+)
 from greenroom.providers.tts import Voice
 from greenroom.providers.tts.espeak import EspeakTTS
 from tests.speech.voices import piper, silence, speak, speak_steadily, word_error_rate
@@ -62,6 +66,7 @@ def test_a_live_segment_is_decoded_in_one_window(
     """A fragment cut off mid-sentence ends without Whisper's closing timestamp, and
     faster-whisper then decodes the silence after its last word in a second 30 s window. A live
     segment stops after the first: the same words, one encoder pass instead of two."""
+    monkeypatch.setattr(whisper, "live_padding_s", None)  # the whole window, as faster-whisper
     model = whisper.model
     encode = model.encode
     encoded: list[int] = []
@@ -85,6 +90,36 @@ def test_a_live_segment_is_decoded_in_one_window(
     long = np.concatenate([fragment, silence(30.0), speak_steadily("the slow query log.")])
     assert "query" in whisper.transcribe_segment(long).text.lower()
     assert len(encoded) >= 2
+
+
+def test_a_live_segments_encoder_reads_its_audio_and_ten_seconds(
+    whisper: WhisperSTT, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The encoder reads the segment and LIVE_PADDING_S, not Whisper's whole 30 s window, and
+    hears the same words (`python bench/fragments.py` measures it on 360 clips)."""
+    from faster_whisper import WhisperModel
+
+    encode = WhisperModel.encode
+    frames: list[int] = []
+
+    def measured(model: WhisperModel, features: np.ndarray) -> object:
+        frames.append(features.shape[-1])
+        return encode(model, features)
+
+    monkeypatch.setattr(WhisperModel, "encode", measured)
+    sentence = np.concatenate([speak_steadily(ANSWER.split(". ")[0] + "."), silence(0.6)])
+    live = whisper.transcribe_segment(sentence)
+    assert frames == [round((len(sentence) / SAMPLE_RATE + LIVE_PADDING_S) * 100)]
+    frames.clear()
+    monkeypatch.setattr(whisper, "live_padding_s", None)
+    assert live.text == whisper.transcribe_segment(sentence).text
+    assert frames == [3000]
+    # Whole answers, and segments that leave less than the padding of the window, read it all.
+    monkeypatch.setattr(whisper, "live_padding_s", LIVE_PADDING_S)
+    frames.clear()
+    whisper.transcribe(sentence)
+    whisper.transcribe_segment(np.concatenate([sentence, silence(25.0)]))
+    assert set(frames) == {3000}  # a whole answer may take a second window
 
 
 def test_silence_gives_no_words_and_bad_audio_a_clear_error(whisper: WhisperSTT) -> None:

@@ -12,6 +12,7 @@ from greenroom.providers.stt.whisper import WhisperSTT
 from greenroom.providers.tts.espeak import EspeakTTS
 from greenroom.providers.turn import SmartTurn
 from greenroom.speech.answers import until_speech_ends
+from greenroom.speech.hearing import VAD_STOP_S
 from greenroom.speech.turns import Move, TurnSignals, decide, unsure_ending
 from tests.speech.voices import silence, speak, speak_steadily, word_error_rate
 
@@ -48,15 +49,16 @@ def test_a_thinking_pause_mid_sentence_does_not_end_the_answer(
         speech = speak(before, tts) if tts else speak_steadily(before)
         # What the live path hears: the segment the detector cut (speech and 0.2 s of silence).
         heard = whisper.transcribe_segment(np.concatenate([speech, silence(0.2)]))
+        # As the interviewer asks it: once, when the detector says the candidate stopped.
+        stopped = smart_turn.probability(np.concatenate([speech, silence(VAD_STOP_S)]))
         for pause in (1.5, 3.0):
-            audio = np.concatenate([speech, silence(pause)])
             move = decide(
                 TurnSignals(
                     silence_s=pause,
                     transcript=heard.text,
                     speech_s=len(speech) / 16000,
                     suggested_s=90,
-                    smart_turn=smart_turn.probability(audio),
+                    smart_turn=stopped,
                     unsure_ending=unsure_ending(heard.words[-1].text, heard.words[-1].probability),
                 )
             )
@@ -71,16 +73,16 @@ def test_a_finished_answer_ends_within_two_seconds_of_silence(
     for text in FINISHED:
         speech = speak_steadily(text)
         heard = whisper.transcribe_segment(np.concatenate([speech, silence(0.2)]))
+        stopped = smart_turn.probability(np.concatenate([speech, silence(VAD_STOP_S)]))
         ended_at = None
         for silence_s in (0.3, 0.5, 0.8, 1.2, 1.6, 2.0):
-            audio = np.concatenate([speech, silence(silence_s)])
             move = decide(
                 TurnSignals(
                     silence_s=silence_s,
                     transcript=heard.text,
                     speech_s=len(speech) / 16000,
                     suggested_s=20,
-                    smart_turn=smart_turn.probability(audio),
+                    smart_turn=stopped,
                     unsure_ending=unsure_ending(heard.words[-1].text, heard.words[-1].probability),
                 )
             )

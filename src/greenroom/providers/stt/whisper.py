@@ -37,14 +37,27 @@ INVENTED_ENDINGS = (
     "like and subscribe",
 )
 WINDOW_S = 30  # Whisper reads audio 30 s at a time
+FRAMES_PER_S = 100  # Whisper's log-mel frames
+# A live segment's encoder reads its audio and this much padding, not Whisper's whole 30 s
+# window: 252 ms a segment against 504 ms, and the turn policy cut off as many of 240 paused
+# fragments in six voices either way, though 16 of 120 finished answers waited 4 s against 11
+# (`python bench/fragments.py`, docs/benchmarks.md).
+LIVE_PADDING_S = 10.0
 THANKS = {"thank you", "thanks", "thank you very much", "thank you so much", "bye", "bye bye"}
 _SENTENCE_END = re.compile(r"[.!?…]$")
 
 
 class WhisperSTT(SpeechToText):
-    def __init__(self, model_dir: Path | None = None, *, beam_size: int = 5) -> None:
+    def __init__(
+        self,
+        model_dir: Path | None = None,
+        *,
+        beam_size: int = 5,
+        live_padding_s: float | None = LIVE_PADDING_S,
+    ) -> None:
         self.model_dir = model_dir
         self.beam_size = beam_size
+        self.live_padding_s = live_padding_s  # None: live segments read the whole 30 s window
         self._lock = threading.Lock()  # whole answers one at a time: they are long
 
     @property
@@ -82,26 +95,47 @@ class WhisperSTT(SpeechToText):
         up behind a long answer's (CTranslate2 models take calls from several threads, as
         Pipecat's own Whisper service makes them). With the beam, though greedy decoding was
         faster (340-380 ms against 410-530 ms on a 4-6 s segment): greedy heard more fragments
-        as finished sentences with likely last words ("…looking at that." 0.63)."""
+        as finished sentences with likely last words ("…looking at that." 0.63). A segment that
+        fits one window is decoded in that window only, its encoder reading the audio and
+        `live_padding_s` of padding (see `_decode`)."""
+        one_window = len(audio) <= WINDOW_S * SAMPLE_RATE
+        frames = None
+        if one_window and self.live_padding_s is not None:
+            frames = round((len(audio) / SAMPLE_RATE + self.live_padding_s) * FRAMES_PER_S)
         return self._decode(
-            audio, prompt="", vad_filter=False, one_window=len(audio) <= WINDOW_S * SAMPLE_RATE
+            audio, prompt="", vad_filter=False, one_window=one_window, encoder_frames=frames
         )
 
     def _decode(
-        self, audio: Audio, *, prompt: str, vad_filter: bool, one_window: bool = False
+        self,
+        audio: Audio,
+        *,
+        prompt: str,
+        vad_filter: bool,
+        one_window: bool = False,
+        encoder_frames: int | None = None,
     ) -> Transcript:
         """`one_window`: decode Whisper's first 30 s window only. When its words do not end
         with a closing timestamp (a fragment cut off mid-sentence, or a sentence Whisper thinks
         goes on), faster-whisper decodes the rest of the audio after the last word again in a
         new window, a second encoder pass: on a live segment that rest is the detector's
         silence, and the second pass added 300-400 ms to a third of the bench's segments and
-        no words (`python bench/stt.py`)."""
+        no words (`python bench/stt.py`).
+
+        `encoder_frames`: the encoder reads that many log-mel frames of the window instead of
+        all 3,000, the rest being faster-whisper's padding; CTranslate2 takes the shorter input
+        and its time falls with the length. Whisper was trained on whole windows, and a short
+        input makes it repeat itself: in second windows five times in 52 clips (which is why it
+        is used with `one_window` only), in first windows once or twice in 432 clips, a
+        fragment said twice (`python bench/stt.py`, `python bench/fragments.py`)."""
         if audio.dtype != np.float32 or audio.ndim != 1:
             raise TranscriptionError("audio must be mono float32 at 16 kHz")
         if not np.all(np.isfinite(audio)):
             raise TranscriptionError("audio contains invalid samples")
         model = self.model
-        model.windows.limit, model.windows.encoded = (1 if one_window else None), 0
+        windows = model.windows
+        windows.limit, windows.encoded = (1 if one_window else None), 0
+        windows.frames = encoder_frames
         try:
             segments, _info = model.transcribe(
                 audio,
@@ -121,7 +155,7 @@ class WhisperSTT(SpeechToText):
         except (RuntimeError, ValueError) as error:
             raise TranscriptionError(f"transcription failed: {error}") from error
         finally:
-            model.windows.limit = None
+            windows.limit = windows.frames = None
         text = " ".join(w.text for w in words)
         return Transcript(text=text, words=words, duration_s=len(audio) / SAMPLE_RATE)
 
@@ -139,8 +173,9 @@ def _until_window_limit(segments: Iterable[Any]) -> Iterator[Any]:
 
 def _window_limited_model(path: Path) -> Any:
     """faster-whisper's model, which can be told to encode no more than `windows.limit` 30 s
-    windows in a call (per thread: whole answers and live segments share the model). The
-    segments of the windows before the limit have been yielded when the next would start."""
+    windows in a call, and each of them only to `windows.frames` (per thread: whole answers and
+    live segments share the model). The segments of the windows before the limit have been
+    yielded when the next would start."""
     from faster_whisper import WhisperModel
 
     class WindowLimitedWhisper(WhisperModel):  # type: ignore[misc]
@@ -154,6 +189,8 @@ def _window_limited_model(path: Path) -> Any:
                 if windows.encoded >= windows.limit:
                     raise _WindowLimit
                 windows.encoded += 1
+            if windows.frames is not None and windows.frames < features.shape[-1]:
+                features = np.ascontiguousarray(features[..., : windows.frames])
             return super().encode(features)
 
     return WindowLimitedWhisper(str(path), device="cpu", compute_type="int8")
@@ -162,6 +199,7 @@ def _window_limited_model(path: Path) -> Any:
 class _Windows(threading.local):
     limit: int | None = None  # set for each call by WhisperSTT._decode
     encoded = 0
+    frames: int | None = None  # the encoder's input, in log-mel frames (None: all 30 s)
 
 
 def without_invented_ending(heard: Transcript) -> Transcript:

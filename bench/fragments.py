@@ -1,0 +1,305 @@
+"""The turn policy on a corpus of answers cut off by a thinking pause, spoken by six voices, and
+how the way a live segment is transcribed changes it (speech/turns.py, WhisperSTT).
+
+    python bench/fragments.py [--voices N] [--settings a,b]
+
+Forty fragments of interview answers, each the words a candidate said before pausing to think
+mid-sentence: twenty stop on a word no sentence ends on ("…we used a"), twenty on one a sentence
+can end on ("We rewrote the billing service" + "in Go over two quarters."), where only the
+voice and Whisper's reading of it tell the fragment from a finished sentence. The second twenty,
+said whole, are the finished answers, with twelve more that end on a word fragments end on
+("…what the real bottleneck was."). The voices: Piper (the interviewer's own voice, so the one
+the policy was tuned on) steady, with its sampling noise, and slower; espeak-ng in three accents
+the project never tuned on.
+
+Each clip is heard as the live path hears it: the segment the detector cut, speech and 0.1 s of
+quiet, plus the 0.5 s of padding the Whisper service adds. The policy (`decide`) is then asked at
+growing silences until it ends the turn, with Smart Turn's probability taken as the interviewer
+takes it: once, on the speech and the detector's 0.2 s of quiet.
+- a fragment is cut off at a 1.5 s (3 s) thinking pause when the turn ends at a silence below it;
+- a finished answer's wait is the silence at which the turn ends (the quicker, the smaller the
+  gap; 4 s means the policy took it for a fragment).
+Settings are interleaved per clip. Prints a table and writes bench/results/fragments.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from functools import cache, cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from recorded import record  # bench/recorded.py, beside this file
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.speech.voices import piper, silence, speak_steadily, to_16k  # noqa: E402
+
+from greenroom.providers.stt import Transcript  # noqa: E402
+from greenroom.providers.stt.whisper import WhisperSTT  # noqa: E402
+from greenroom.providers.turn import SmartTurn  # noqa: E402
+from greenroom.speech.hearing import TRAILING_SILENCE_S, VAD_STOP_S  # noqa: E402
+from greenroom.speech.turns import Move, TurnSignals, decide, unsure_ending  # noqa: E402
+
+# Stops on a word no sentence ends on.
+OPEN = [
+    "I would start by looking at the",
+    "The main reason we chose Postgres was",
+    "To keep the cache consistent we used a",
+    "We chose a message queue because",
+    "My first step was to check the",
+    "After the outage we added an",
+    "The hardest part of the project was",
+    "I told my manager that",
+    "We split the monolith into",
+    "The first thing I did when I joined was to",
+    "I think the best way to handle this is",
+    "Our team had three engineers and",
+    "When the deploy failed we rolled back and",
+    "The customer was unhappy because the",
+    "The most important thing in a code review is",
+    "We stored the sessions in",
+    "If I had more time I would",
+    "The bug only showed up when",
+    "We wrote the service in Python, but",
+    "What I would do differently is",
+]
+# Stops where a sentence could end; (before the pause, after it).
+CLOSED = [
+    ("We rewrote the billing service", "in Go over two quarters."),
+    ("I looked at the slow queries", "and found a missing index."),
+    ("We added caching", "in front of the search service."),
+    ("The page loaded in eight seconds", "on a slow phone."),
+    ("I talked to the team", "about the deadline first."),
+    ("We moved everything to Kubernetes", "over the summer."),
+    ("I fixed the flaky tests", "by removing the shared state."),
+    ("The database ran out of connections", "every Monday morning."),
+    ("We measured the latency", "before and after the change."),
+    ("I wrote a design document", "and shared it with the other teams."),
+    ("Our error rate went down", "by about half."),
+    ("I paired with a junior developer", "for two weeks."),
+    ("We shipped the feature", "two weeks late."),
+    ("The on-call engineer restarted the service", "without looking at the logs."),
+    ("I set up alerts", "for the queue depth."),
+    ("We used feature flags", "to release it gradually."),
+    ("I disagreed with my lead", "about the scope of the release."),
+    ("The tests took forty minutes", "on every pull request."),
+    ("We replaced the cron jobs", "with a proper scheduler."),
+    ("I reviewed every pull request", "in my first month."),
+]
+# Finished answers that end on a word fragments also end on (the cost of taking such a word
+# for a sign that the sentence goes on).
+FINISHED_ON_A_SMALL_WORD = [
+    "I never found out what the real bottleneck was.",
+    "That is just how the old billing system was.",
+    "I still remember how slow the old build was.",
+    "I asked the team what the biggest risk is.",
+    "We never agreed on what the right fix is.",
+    "I offered to pair with them, and they said they would.",
+    "I would rewrite the importer if I could.",
+    "The deploy script was the part I was proudest of.",
+    "It was the best team I have ever worked with.",
+    "Nobody knew which service the alert came from.",
+    "That was the design I argued for.",
+    "It was a part of the code nobody wanted to look into.",
+]
+SILENCES = (0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0)
+PAUSES = (1.5, 3.0)
+SUGGESTED_S = 90.0  # a typical question's suggested answer time
+QUIET_S = 0.1  # the detector's quiet before the Whisper service's early guess
+SETTINGS: dict[str, float | None] = {"whole 30 s window": None, "audio + 10 s (shipped)": 10.0}
+
+
+def espeak(voice: str, speed: int) -> Callable[[str], np.ndarray]:
+    executable = shutil.which("espeak-ng") or "espeak-ng"
+
+    def say(text: str) -> np.ndarray:
+        wav = subprocess.run(
+            [executable, "--stdout", "-v", voice, "-s", str(speed), "--", text],
+            capture_output=True,
+            check=True,
+        ).stdout
+        return to_16k(wav[wav.find(b"data") + 8 :], 22_050)
+
+    return say
+
+
+def piper_with(length_scale: float | None = None) -> Callable[[str], np.ndarray]:
+    """Piper with its sampling noise (each run hears it differently), at `length_scale`."""
+
+    def say(text: str) -> np.ndarray:
+        from piper import SynthesisConfig
+
+        config = SynthesisConfig(length_scale=length_scale)
+        chunks = piper().voice.synthesize(text, syn_config=config)
+        pcm = b"".join(bytes(c.audio_int16_bytes) for c in chunks)
+        return to_16k(pcm, piper().sample_rate)
+
+    return say
+
+
+VOICES: dict[str, Callable[[str], np.ndarray]] = {
+    "piper steady": speak_steadily,
+    "piper sampled": piper_with(),
+    "piper slower": piper_with(length_scale=1.3),
+    "espeak en-us": espeak("en-us", 160),
+    "espeak en-gb-scotland": espeak("en-gb-scotland", 150),
+    "espeak en-us female": espeak("en-us+f3", 175),
+}
+
+
+def trimmed(audio: np.ndarray) -> np.ndarray:
+    """The speech from its first to its last loud sample (voices end in 0.1-0.3 s of quiet)."""
+    loud = np.flatnonzero(np.abs(audio) > 0.01)
+    return audio[loud[0] : loud[-1] + 1]
+
+
+class Clip:
+    def __init__(self, kind: str, voice: str, text: str, speech: np.ndarray) -> None:
+        self.kind, self.voice, self.text, self.speech = kind, voice, text, speech
+        self.segment = np.concatenate([speech, silence(QUIET_S + TRAILING_SILENCE_S)])
+
+    @cached_property
+    def smart_turn(self) -> float:
+        """As the interviewer asks it: once, on the audio up to the detector's stop."""
+        return turn_model().probability(np.concatenate([self.speech, silence(VAD_STOP_S)]))
+
+    def ends_at(self, heard: Transcript) -> float:
+        """The silence at which the policy ends the turn (the last one asked if none)."""
+        last = heard.words[-1] if heard.words else None
+        for silence_s in SILENCES:
+            move = decide(
+                TurnSignals(
+                    silence_s=silence_s,
+                    transcript=heard.text,
+                    speech_s=len(self.speech) / 16_000,
+                    suggested_s=SUGGESTED_S,
+                    smart_turn=self.smart_turn,
+                    unsure_ending=last is not None and unsure_ending(last.text, last.probability),
+                )
+            )
+            if move == Move.END_TURN:
+                return silence_s
+        return SILENCES[-1]
+
+
+@cache
+def turn_model() -> SmartTurn:
+    return SmartTurn()
+
+
+def corpus(voices: list[str]) -> list[Clip]:
+    clips = []
+    for voice in voices:
+        say = VOICES[voice]
+        clips += [Clip("open", voice, text, trimmed(say(text))) for text in OPEN]
+        clips += [Clip("closed", voice, before, trimmed(say(before))) for before, _ in CLOSED]
+        clips += [
+            Clip("finished", voice, f"{before} {after}", trimmed(say(f"{before} {after}")))
+            for before, after in CLOSED
+        ]
+        clips += [
+            Clip("small", voice, text, trimmed(say(text))) for text in FINISHED_ON_A_SMALL_WORD
+        ]
+    return clips
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--voices", type=int, default=len(VOICES), help="the first N voices")
+    parser.add_argument("--settings", default=",".join(SETTINGS), help="comma-separated")
+    args = parser.parse_args()
+    settings = {name: SETTINGS[name] for name in args.settings.split(",")}
+    voices = list(VOICES)[: args.voices]
+    stt = WhisperSTT()
+    clips = corpus(voices)
+    stt.transcribe_segment(clips[0].segment)  # warm up
+    rows: list[dict[str, Any]] = []
+    for clip in clips:
+        for name, padding_s in settings.items():
+            stt.live_padding_s = padding_s
+            started = time.perf_counter()
+            heard = stt.transcribe_segment(clip.segment)
+            took = time.perf_counter() - started
+            last = heard.words[-1] if heard.words else None
+            rows.append(
+                {
+                    "setting": name,
+                    "kind": clip.kind,
+                    "voice": clip.voice,
+                    "spoken": clip.text,
+                    "heard": heard.text,
+                    "last_word_p": round(last.probability, 2) if last else None,
+                    "smart_turn": round(clip.smart_turn, 3),
+                    "ends_at_s": clip.ends_at(heard),
+                    "ms": round(1000 * took),
+                }
+            )
+    results = summarise(rows, settings, voices)
+    results["clips"] = rows
+    record("fragments", results)
+
+
+def summarise(
+    rows: list[dict[str, Any]], settings: dict[str, float | None], voices: list[str]
+) -> dict[str, Any]:
+    def rate(chosen: list[dict[str, Any]], pause: float) -> float:
+        cut = sum(1 for r in chosen if r["ends_at_s"] < pause)
+        return cut / max(1, len(chosen))
+
+    results: dict[str, Any] = {"voices": voices, "settings": {}}
+    print(f"{len(rows) // len(settings)} clips, {len(voices)} voices")
+    header = ["cut 1.5 s", "cut 3 s", "open 1.5", "closed 1.5", "fin. wait", "small 4 s", "ms"]
+    print(f"{'setting':<24}" + "".join(f"{h:>11}" for h in header))
+    for name in settings:
+        mine = [r for r in rows if r["setting"] == name]
+        fragments = [r for r in mine if r["kind"] in ("open", "closed")]
+        finished = [r for r in mine if r["kind"] == "finished"]
+        small = [r for r in mine if r["kind"] == "small"]
+        summary = {
+            "cut_off_at_1_5_s": round(rate(fragments, 1.5), 3),
+            "cut_off_at_3_s": round(rate(fragments, 3.0), 3),
+            "open_cut_off_at_1_5_s": round(
+                rate([r for r in fragments if r["kind"] == "open"], 1.5), 3
+            ),
+            "closed_cut_off_at_1_5_s": round(
+                rate([r for r in fragments if r["kind"] == "closed"], 1.5), 3
+            ),
+            "finished_wait_median_s": statistics.median(r["ends_at_s"] for r in finished),
+            "finished_waited_4_s": sum(r["ends_at_s"] >= 4.0 for r in finished),
+            "finished": len(finished),
+            "small_word_waited_4_s": sum(r["ends_at_s"] >= 4.0 for r in small),
+            "small_word": len(small),
+            "transcribe_median_ms": round(statistics.median(r["ms"] for r in mine)),
+            "by_voice_cut_off_at_1_5_s": {
+                voice: round(rate([r for r in fragments if r["voice"] == voice], 1.5), 3)
+                for voice in voices
+            },
+        }
+        results["settings"][name] = summary
+        cells = [
+            summary["cut_off_at_1_5_s"],
+            summary["cut_off_at_3_s"],
+            summary["open_cut_off_at_1_5_s"],
+            summary["closed_cut_off_at_1_5_s"],
+            summary["finished_wait_median_s"],
+            f"{summary['small_word_waited_4_s']}/{len(small)}",
+            summary["transcribe_median_ms"],
+        ]
+        print(f"{name:<24}" + "".join(f"{c:>11}" for c in cells))
+    for voice in voices:
+        cells = [results["settings"][n]["by_voice_cut_off_at_1_5_s"][voice] for n in settings]
+        print(f"  cut 1.5 s, {voice:<24}" + "".join(f"{c:>8}" for c in cells))
+    return results
+
+
+if __name__ == "__main__":
+    main()

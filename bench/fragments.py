@@ -41,7 +41,7 @@ from recorded import record  # bench/recorded.py, beside this file
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.speech.voices import piper, silence, speak_steadily, to_16k  # noqa: E402
+from tests.speech.voices import piper, silence, speak_steadily, spoken_part, to_16k  # noqa: E402
 
 from greenroom.providers.stt import Transcript  # noqa: E402
 from greenroom.providers.stt.whisper import WhisperSTT  # noqa: E402
@@ -156,12 +156,6 @@ VOICES: dict[str, Callable[[str], np.ndarray]] = {
 }
 
 
-def trimmed(audio: np.ndarray) -> np.ndarray:
-    """The speech from its first to its last loud sample (voices end in 0.1-0.3 s of quiet)."""
-    loud = np.flatnonzero(np.abs(audio) > 0.01)
-    return audio[loud[0] : loud[-1] + 1]
-
-
 class Clip:
     def __init__(self, kind: str, voice: str, text: str, speech: np.ndarray) -> None:
         self.kind, self.voice, self.text, self.speech = kind, voice, text, speech
@@ -200,14 +194,14 @@ def corpus(voices: list[str]) -> list[Clip]:
     clips = []
     for voice in voices:
         say = VOICES[voice]
-        clips += [Clip("open", voice, text, trimmed(say(text))) for text in OPEN]
-        clips += [Clip("closed", voice, before, trimmed(say(before))) for before, _ in CLOSED]
+        clips += [Clip("open", voice, text, spoken_part(say(text))) for text in OPEN]
+        clips += [Clip("closed", voice, before, spoken_part(say(before))) for before, _ in CLOSED]
         clips += [
-            Clip("finished", voice, f"{before} {after}", trimmed(say(f"{before} {after}")))
+            Clip("finished", voice, f"{before} {after}", spoken_part(say(f"{before} {after}")))
             for before, after in CLOSED
         ]
         clips += [
-            Clip("small", voice, text, trimmed(say(text))) for text in FINISHED_ON_A_SMALL_WORD
+            Clip("small", voice, text, spoken_part(say(text))) for text in FINISHED_ON_A_SMALL_WORD
         ]
     return clips
 

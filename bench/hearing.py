@@ -36,7 +36,7 @@ from recorded import record  # bench/recorded.py, beside this file
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.speech.voices import silence, speak_steadily  # noqa: E402
+from tests.speech.voices import silence, speak_steadily, spoken_part  # noqa: E402
 
 from greenroom.speech import hearing  # noqa: E402
 from greenroom.speech.models import default_voice_models  # noqa: E402
@@ -68,9 +68,7 @@ class Stopwatch(FrameProcessor):
 
 
 def words_of(text: str) -> np.ndarray:
-    audio = speak_steadily(text)
-    loud = np.flatnonzero(np.abs(audio) > 0.01)
-    return np.concatenate([silence(0.5), audio[loud[0] : loud[-1] + 1], silence(2.0)])
+    return np.concatenate([silence(0.5), spoken_part(speak_steadily(text)), silence(2.0)])
 
 
 async def stop_to_words(audio: np.ndarray) -> float:

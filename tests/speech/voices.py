@@ -51,6 +51,13 @@ def spoken_span_s(audio: Audio, floor: float = 0.01) -> float:
     return float(loud[-1] - loud[0]) / SAMPLE_RATE if loud.size else 0.0
 
 
+def spoken_part(audio: Audio, floor: float = 0.01) -> Audio:
+    """The audio from its first to its last sample louder than `floor` (voices begin and end in
+    0.1-0.3 s of quiet)."""
+    loud = np.flatnonzero(np.abs(audio) > floor)
+    return audio[loud[0] : loud[-1] + 1] if loud.size else audio[:0]
+
+
 def word_error_rate(reference: str, hypothesis: str) -> float:
     """Word-level edit distance over the reference length, ignoring case and punctuation."""
     ref = re.findall(r"[a-z0-9']+", reference.lower())

@@ -19,19 +19,20 @@ takes it: once, on the speech and the detector's 0.2 s of quiet.
 - a fragment is cut off at a 1.5 s (3 s) thinking pause when the turn ends at a silence below it;
 - a finished answer's wait is the silence at which the turn ends (the quicker, the smaller the
   gap; 4 s means the policy took it for a fragment).
-Settings are interleaved per clip. Prints a table and writes bench/results/fragments.json.
+The settings: the encoder reading Whisper's whole 30 s window or the segment and 10 s
+(`WhisperSTT.live_padding_s`), and faster-whisper's temperature fallback on or off
+(`live_fallback`). They are interleaved per clip. Prints a table and writes
+bench/results/fragments.json.
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,14 @@ from recorded import record  # bench/recorded.py, beside this file
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.speech.voices import piper, silence, speak_steadily, spoken_part, to_16k  # noqa: E402
+from tests.speech.voices import (  # noqa: E402
+    piper,
+    silence,
+    speak_espeak,
+    speak_steadily,
+    spoken_part,
+    to_16k,
+)
 
 from greenroom.providers.stt import Transcript  # noqa: E402
 from greenroom.providers.stt.whisper import WhisperSTT  # noqa: E402
@@ -115,21 +123,12 @@ SILENCES = (0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0)
 PAUSES = (1.5, 3.0)
 SUGGESTED_S = 90.0  # a typical question's suggested answer time
 QUIET_S = 0.1  # the detector's quiet before the Whisper service's early guess
-SETTINGS: dict[str, float | None] = {"whole 30 s window": None, "audio + 10 s (shipped)": 10.0}
-
-
-def espeak(voice: str, speed: int) -> Callable[[str], np.ndarray]:
-    executable = shutil.which("espeak-ng") or "espeak-ng"
-
-    def say(text: str) -> np.ndarray:
-        wav = subprocess.run(
-            [executable, "--stdout", "-v", voice, "-s", str(speed), "--", text],
-            capture_output=True,
-            check=True,
-        ).stdout
-        return to_16k(wav[wav.find(b"data") + 8 :], 22_050)
-
-    return say
+# encoder padding (None: the whole 30 s window), temperature fallback
+SETTINGS: dict[str, tuple[float | None, bool]] = {
+    "whole 30 s window": (None, True),
+    "audio + 10 s": (10.0, True),
+    "+10 s, once (shipped)": (10.0, False),
+}
 
 
 def piper_with(length_scale: float | None = None) -> Callable[[str], np.ndarray]:
@@ -150,9 +149,9 @@ VOICES: dict[str, Callable[[str], np.ndarray]] = {
     "piper steady": speak_steadily,
     "piper sampled": piper_with(),
     "piper slower": piper_with(length_scale=1.3),
-    "espeak en-us": espeak("en-us", 160),
-    "espeak en-gb-scotland": espeak("en-gb-scotland", 150),
-    "espeak en-us female": espeak("en-us+f3", 175),
+    "espeak en-us": partial(speak_espeak, voice="en-us", words_per_minute=160),
+    "espeak en-gb-scotland": partial(speak_espeak, voice="en-gb-scotland", words_per_minute=150),
+    "espeak en-us female": partial(speak_espeak, voice="en-us+f3", words_per_minute=175),
 }
 
 
@@ -218,8 +217,8 @@ def main() -> None:
     stt.transcribe_segment(clips[0].segment)  # warm up
     rows: list[dict[str, Any]] = []
     for clip in clips:
-        for name, padding_s in settings.items():
-            stt.live_padding_s = padding_s
+        for name, (padding_s, fallback) in settings.items():
+            stt.live_padding_s, stt.live_fallback = padding_s, fallback
             started = time.perf_counter()
             heard = stt.transcribe_segment(clip.segment)
             took = time.perf_counter() - started
@@ -243,7 +242,7 @@ def main() -> None:
 
 
 def summarise(
-    rows: list[dict[str, Any]], settings: dict[str, float | None], voices: list[str]
+    rows: list[dict[str, Any]], settings: dict[str, tuple[float | None, bool]], voices: list[str]
 ) -> dict[str, Any]:
     def rate(chosen: list[dict[str, Any]], pause: float) -> float:
         cut = sum(1 for r in chosen if r["ends_at_s"] < pause)
@@ -251,13 +250,24 @@ def summarise(
 
     results: dict[str, Any] = {"voices": voices, "settings": {}}
     print(f"{len(rows) // len(settings)} clips, {len(voices)} voices")
-    header = ["cut 1.5 s", "cut 3 s", "open 1.5", "closed 1.5", "fin. wait", "small 4 s", "ms"]
+    header = [
+        "cut 1.5 s",
+        "cut 3 s",
+        "open 1.5",
+        "closed 1.5",
+        "fin. wait",
+        "small 4 s",
+        "ms",
+        "p95",
+        "max",
+    ]
     print(f"{'setting':<24}" + "".join(f"{h:>11}" for h in header))
     for name in settings:
         mine = [r for r in rows if r["setting"] == name]
         fragments = [r for r in mine if r["kind"] in ("open", "closed")]
         finished = [r for r in mine if r["kind"] == "finished"]
         small = [r for r in mine if r["kind"] == "small"]
+        times = sorted(r["ms"] for r in mine)
         summary = {
             "cut_off_at_1_5_s": round(rate(fragments, 1.5), 3),
             "cut_off_at_3_s": round(rate(fragments, 3.0), 3),
@@ -272,7 +282,9 @@ def summarise(
             "finished": len(finished),
             "small_word_waited_4_s": sum(r["ends_at_s"] >= 4.0 for r in small),
             "small_word": len(small),
-            "transcribe_median_ms": round(statistics.median(r["ms"] for r in mine)),
+            "transcribe_median_ms": round(statistics.median(times)),
+            "transcribe_p95_ms": times[int(0.95 * (len(times) - 1))],
+            "transcribe_max_ms": times[-1],
             "by_voice_cut_off_at_1_5_s": {
                 voice: round(rate([r for r in fragments if r["voice"] == voice], 1.5), 3)
                 for voice in voices
@@ -287,6 +299,8 @@ def summarise(
             summary["finished_wait_median_s"],
             f"{summary['small_word_waited_4_s']}/{len(small)}",
             summary["transcribe_median_ms"],
+            summary["transcribe_p95_ms"],
+            summary["transcribe_max_ms"],
         ]
         print(f"{name:<24}" + "".join(f"{c:>11}" for c in cells))
     for voice in voices:

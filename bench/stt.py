@@ -15,6 +15,8 @@ them. Settings are interleaved per clip, so a busy moment of the machine falls o
   last word again in a second window;
 - beam 1: greedy decoding;
 - window +20 s: the encoder reads the audio and 20 s of padding.
+All but "every window" decode each clip once, at temperature 0, as live segments are
+(`WhisperSTT.live_fallback`).
 
 Word error rate is against the text spoken; Whisper's figures ("50" for "fifty") count as errors
 in every setting alike. "runaway" counts transcripts with more than 1.5 times the words spoken

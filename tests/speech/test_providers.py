@@ -14,7 +14,15 @@ from greenroom.providers.stt.whisper import (
 )
 from greenroom.providers.tts import Voice
 from greenroom.providers.tts.espeak import EspeakTTS
-from tests.speech.voices import piper, silence, speak, speak_steadily, word_error_rate
+from tests.speech.voices import (
+    piper,
+    silence,
+    speak,
+    speak_espeak,
+    speak_steadily,
+    spoken_part,
+    word_error_rate,
+)
 
 ANSWER = (
     "I would add an index on the customer id column. Then I would check the query plan, "
@@ -120,6 +128,31 @@ def test_a_live_segments_encoder_reads_its_audio_and_ten_seconds(
     whisper.transcribe(sentence)
     whisper.transcribe_segment(np.concatenate([sentence, silence(25.0)]))
     assert set(frames) == {3000}  # a whole answer may take a second window
+
+
+def test_a_live_segment_is_decoded_once_not_sampled_again_when_it_reads_badly(
+    whisper: WhisperSTT, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Audio Whisper reads badly (espeak-ng's Scottish voice, heard as "Er, er, er…") makes
+    faster-whisper decode it again at rising temperatures, for seconds; a live segment keeps
+    its first reading, a whole answer still tries again."""
+    import faster_whisper.transcribe
+
+    attempts: list[str] = []
+    ratio = faster_whisper.transcribe.get_compression_ratio
+
+    def counted(text: str) -> float:  # faster-whisper judges each decoding by this
+        attempts.append(text)
+        return float(ratio(text))
+
+    monkeypatch.setattr(faster_whisper.transcribe, "get_compression_ratio", counted)
+    spoken = spoken_part(speak_espeak("Our error rate went down", "en-gb-scotland", 150))
+    hard = np.concatenate([spoken, silence(0.6)])  # as the detector cuts it
+    whisper.transcribe_segment(hard)
+    assert len(attempts) == 1
+    attempts.clear()
+    whisper.transcribe(hard)  # faster-whisper's own way: tried again
+    assert len(attempts) > 1
 
 
 def test_silence_gives_no_words_and_bad_audio_a_clear_error(whisper: WhisperSTT) -> None:

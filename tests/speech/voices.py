@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from functools import cache
 
 import numpy as np
@@ -39,6 +41,17 @@ def speak_steadily(text: str) -> Audio:
     steady = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
     chunks = piper().voice.synthesize(text, syn_config=steady)
     return to_16k(b"".join(bytes(c.audio_int16_bytes) for c in chunks), piper().sample_rate)
+
+
+def speak_espeak(text: str, voice: str = "en-us", words_per_minute: int = 160) -> Audio:
+    """espeak-ng in one of its voices and accents ("en-gb-scotland", "en-us+f3")."""
+    executable = shutil.which("espeak-ng") or "espeak-ng"
+    wav = subprocess.run(
+        [executable, "--stdout", "-v", voice, "-s", str(words_per_minute), "--", text],
+        capture_output=True,
+        check=True,
+    ).stdout
+    return to_16k(wav[wav.find(b"data") + 8 :], 22_050)
 
 
 def silence(seconds: float) -> Audio:

@@ -54,10 +54,12 @@ class WhisperSTT(SpeechToText):
         *,
         beam_size: int = 5,
         live_padding_s: float | None = LIVE_PADDING_S,
+        live_fallback: bool = False,
     ) -> None:
         self.model_dir = model_dir
         self.beam_size = beam_size
         self.live_padding_s = live_padding_s  # None: live segments read the whole 30 s window
+        self.live_fallback = live_fallback  # see transcribe_segment
         self._lock = threading.Lock()  # whole answers one at a time: they are long
 
     @property
@@ -97,13 +99,25 @@ class WhisperSTT(SpeechToText):
         faster (340-380 ms against 410-530 ms on a 4-6 s segment): greedy heard more fragments
         as finished sentences with likely last words ("…looking at that." 0.63). A segment that
         fits one window is decoded in that window only, its encoder reading the audio and
-        `live_padding_s` of padding (see `_decode`)."""
+        `live_padding_s` of padding (see `_decode`).
+
+        Decoded once, at temperature 0, unless `live_fallback`: when the words look like a
+        failure (repetitive, or unlikely), faster-whisper decodes them again at rising
+        temperatures, which on audio it cannot read took 4-8 s and still gave no usable words,
+        while the interviewer waited for them; once, the slowest of 432 segments took 0.7 s
+        and only three transcripts changed (`python bench/fragments.py`). Whole answers,
+        transcribed again after the turn, keep the fallback."""
         one_window = len(audio) <= WINDOW_S * SAMPLE_RATE
         frames = None
         if one_window and self.live_padding_s is not None:
             frames = round((len(audio) / SAMPLE_RATE + self.live_padding_s) * FRAMES_PER_S)
         return self._decode(
-            audio, prompt="", vad_filter=False, one_window=one_window, encoder_frames=frames
+            audio,
+            prompt="",
+            vad_filter=False,
+            one_window=one_window,
+            encoder_frames=frames,
+            fallback=self.live_fallback,
         )
 
     def _decode(
@@ -114,6 +128,7 @@ class WhisperSTT(SpeechToText):
         vad_filter: bool,
         one_window: bool = False,
         encoder_frames: int | None = None,
+        fallback: bool = True,
     ) -> Transcript:
         """`one_window`: decode Whisper's first 30 s window only. When its words do not end
         with a closing timestamp (a fragment cut off mid-sentence, or a sentence Whisper thinks
@@ -145,6 +160,7 @@ class WhisperSTT(SpeechToText):
                 vad_filter=vad_filter,
                 initial_prompt=f"{FILLER_PROMPT} {prompt}".strip(),
                 condition_on_previous_text=False,
+                **({} if fallback else {"temperature": 0.0}),
             )
             words = [
                 TimedWord(w.word.strip(), float(w.start), float(w.end), float(w.probability))

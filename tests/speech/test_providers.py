@@ -104,7 +104,7 @@ def test_a_live_segments_encoder_reads_its_audio_and_ten_seconds(
     whisper: WhisperSTT, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The encoder reads the segment and LIVE_PADDING_S, not Whisper's whole 30 s window, and
-    hears the same words (`python bench/fragments.py` measures it on 360 clips)."""
+    hears the same words (`python bench/fragments.py` measures it on 432 clips)."""
     from faster_whisper import WhisperModel
 
     encode = WhisperModel.encode

@@ -149,9 +149,9 @@ VOICES: dict[str, Callable[[str], np.ndarray]] = {
     "piper steady": speak_steadily,
     "piper sampled": piper_with(),
     "piper slower": piper_with(length_scale=1.3),
-    "espeak en-us": partial(speak_espeak, voice="en-us", words_per_minute=160),
-    "espeak en-gb-scotland": partial(speak_espeak, voice="en-gb-scotland", words_per_minute=150),
-    "espeak en-us female": partial(speak_espeak, voice="en-us+f3", words_per_minute=175),
+    "espeak en-us": partial(speak_espeak, accent="en-us", words_per_minute=160),
+    "espeak en-gb-scotland": partial(speak_espeak, accent="en-gb-scotland", words_per_minute=150),
+    "espeak en-us female": partial(speak_espeak, accent="en-us+f3", words_per_minute=175),
 }
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from functools import cache
 
 import numpy as np
@@ -12,6 +10,7 @@ from scipy.signal import resample_poly
 
 from greenroom.providers.stt import SAMPLE_RATE, Audio
 from greenroom.providers.tts import TextToSpeech, Voice
+from greenroom.providers.tts.espeak import WORDS_PER_MINUTE, EspeakTTS
 from greenroom.providers.tts.piper import PiperTTS
 
 
@@ -43,15 +42,10 @@ def speak_steadily(text: str) -> Audio:
     return to_16k(b"".join(bytes(c.audio_int16_bytes) for c in chunks), piper().sample_rate)
 
 
-def speak_espeak(text: str, voice: str = "en-us", words_per_minute: int = 160) -> Audio:
+def speak_espeak(text: str, accent: str = "en-us", words_per_minute: int = 160) -> Audio:
     """espeak-ng in one of its voices and accents ("en-gb-scotland", "en-us+f3")."""
-    executable = shutil.which("espeak-ng") or "espeak-ng"
-    wav = subprocess.run(
-        [executable, "--stdout", "-v", voice, "-s", str(words_per_minute), "--", text],
-        capture_output=True,
-        check=True,
-    ).stdout
-    return to_16k(wav[wav.find(b"data") + 8 :], 22_050)
+    pace = words_per_minute / WORDS_PER_MINUTE
+    return speak(text, EspeakTTS(accent=accent), Voice(pace=pace))
 
 
 def silence(seconds: float) -> Audio:

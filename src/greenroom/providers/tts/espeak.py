@@ -15,17 +15,18 @@ class EspeakTTS(TextToSpeech):
     name = "espeak-ng"
     sample_rate = 22_050
 
-    def __init__(self, executable: str | None = None) -> None:
+    def __init__(self, executable: str | None = None, accent: str = "en") -> None:
         found = executable or shutil.which("espeak-ng")
         if found is None:
             raise SpeechError("espeak-ng is not installed (apt-get install espeak-ng).")
         self.executable = found
+        self.accent = accent  # an espeak-ng voice: "en", "en-us", "en-gb-scotland", "en-us+f3"
 
     def speak(self, text: str, voice: Voice = Voice()) -> Iterator[bytes]:
         speed = str(round(WORDS_PER_MINUTE * max(0.5, min(voice.pace, 2.0))))
         try:
             wav = subprocess.run(  # noqa: S603 (fixed executable, text passed as an argument)
-                [self.executable, "--stdout", "-s", speed, "--", text],
+                [self.executable, "--stdout", "-v", self.accent, "-s", speed, "--", text],
                 capture_output=True,
                 check=True,
                 timeout=20,

@@ -43,12 +43,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.speech.voices import (  # noqa: E402
-    piper,
     silence,
     speak_espeak,
+    speak_piper,
     speak_steadily,
     spoken_part,
-    to_16k,
 )
 
 from greenroom.providers.stt import Transcript  # noqa: E402
@@ -120,7 +119,6 @@ FINISHED_ON_A_SMALL_WORD = [
     "It was a part of the code nobody wanted to look into.",
 ]
 SILENCES = (0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0)
-PAUSES = (1.5, 3.0)
 SUGGESTED_S = 90.0  # a typical question's suggested answer time
 QUIET_S = 0.1  # the detector's quiet before the Whisper service's early guess
 # encoder padding (None: the whole 30 s window), temperature fallback
@@ -131,24 +129,10 @@ SETTINGS: dict[str, tuple[float | None, bool]] = {
 }
 
 
-def piper_with(length_scale: float | None = None) -> Callable[[str], np.ndarray]:
-    """Piper with its sampling noise (each run hears it differently), at `length_scale`."""
-
-    def say(text: str) -> np.ndarray:
-        from piper import SynthesisConfig
-
-        config = SynthesisConfig(length_scale=length_scale)
-        chunks = piper().voice.synthesize(text, syn_config=config)
-        pcm = b"".join(bytes(c.audio_int16_bytes) for c in chunks)
-        return to_16k(pcm, piper().sample_rate)
-
-    return say
-
-
 VOICES: dict[str, Callable[[str], np.ndarray]] = {
     "piper steady": speak_steadily,
-    "piper sampled": piper_with(),
-    "piper slower": piper_with(length_scale=1.3),
+    "piper sampled": speak_piper,  # with its sampling noise: each run hears it differently
+    "piper slower": partial(speak_piper, length_scale=1.3),
     "espeak en-us": partial(speak_espeak, accent="en-us", words_per_minute=160),
     "espeak en-gb-scotland": partial(speak_espeak, accent="en-gb-scotland", words_per_minute=150),
     "espeak en-us female": partial(speak_espeak, accent="en-us+f3", words_per_minute=175),
@@ -168,6 +152,7 @@ class Clip:
     def ends_at(self, heard: Transcript) -> float:
         """The silence at which the policy ends the turn (the last one asked if none)."""
         last = heard.words[-1] if heard.words else None
+        unsure = last is not None and unsure_ending(last.text, last.probability)
         for silence_s in SILENCES:
             move = decide(
                 TurnSignals(
@@ -176,7 +161,7 @@ class Clip:
                     speech_s=len(self.speech) / 16_000,
                     suggested_s=SUGGESTED_S,
                     smart_turn=self.smart_turn,
-                    unsure_ending=last is not None and unsure_ending(last.text, last.probability),
+                    unsure_ending=unsure,
                 )
             )
             if move == Move.END_TURN:

@@ -35,10 +35,23 @@ def speak(text: str, tts: TextToSpeech | None = None, voice: Voice = Voice()) ->
 def speak_steadily(text: str) -> Audio:
     """Piper without its sampling noise: the same audio on every run, for tests whose outcome
     hangs on how tiny.en hears a few words (Piper's sampling changes that from run to run)."""
+    return speak_piper(text, noise_scale=0.0, noise_w_scale=0.0)
+
+
+def speak_piper(
+    text: str,
+    *,
+    noise_scale: float | None = None,
+    noise_w_scale: float | None = None,
+    length_scale: float | None = None,
+) -> Audio:
+    """Piper with its synthesis settings set directly (None: the voice's own)."""
     from piper import SynthesisConfig
 
-    steady = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
-    chunks = piper().voice.synthesize(text, syn_config=steady)
+    config = SynthesisConfig(
+        noise_scale=noise_scale, noise_w_scale=noise_w_scale, length_scale=length_scale
+    )
+    chunks = piper().voice.synthesize(text, syn_config=config)
     return to_16k(b"".join(bytes(c.audio_int16_bytes) for c in chunks), piper().sample_rate)
 
 
